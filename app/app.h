@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TT_APP_H
+#define TT_APP_H
+
+/*
+ * The application around the protocol core: one struct worker per lcore
+ * (its queues, stack, HTTP responder and counters), the ports, and the
+ * process-wide run state.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "config/config.h"
+#include "http/http_server.h"
+#include "net/net.h"
+#include "stats/stats.h"
+#include "tcp/tcp.h"
+
+#define TT_MAX_BURST 512
+
+enum tt_phase {
+	TT_RUN = 0,     /* serving */
+	TT_DRAIN,       /* stop accepting, FIN everything, wait drain_time */
+	TT_FINISH,      /* abort what is left and leave the loop */
+};
+
+struct worker;
+
+/* A worker's TX buffer for one port (net_if.tx_arg points here). */
+struct txbuf {
+	struct worker *w;
+	uint16_t port_id;
+	uint16_t n;
+	struct rte_mbuf *m[TT_MAX_BURST];
+};
+
+struct worker {
+	unsigned lcore_id;
+	unsigned idx;                  /* 0..n_workers-1; also the queue id */
+	unsigned n_ports;
+	struct net_if nif[TT_MAX_PORTS];
+	uint16_t port_ids[TT_MAX_PORTS];
+	struct txbuf tx[TT_MAX_PORTS];
+	struct tcp_stack stack;
+	struct http_server http;
+	struct tt_stats st;
+	uint64_t now;                  /* us since start */
+	uint64_t drain_deadline;
+	bool drain_started;
+	bool done;
+	int64_t left[TCP_NSTATES];     /* what the drain left, per state */
+	uint32_t aborted;
+} __rte_cache_aligned;
+
+struct tt_app {
+	struct tt_config cfg;
+	const char *config_path;
+	const char *stats_json_path;
+	FILE *stats_json;
+	struct rte_mempool *mp;
+	unsigned n_ports;
+	uint16_t port_ids[TT_MAX_PORTS];
+	bool rss[TT_MAX_PORTS];
+	struct worker *workers[RTE_MAX_LCORE];
+	unsigned n_workers;
+	struct http_templates tpl;
+	uint64_t tsc_hz;
+	uint64_t tsc0;
+	volatile int phase;            /* enum tt_phase, set by main/signals */
+	volatile int signals;
+};
+
+extern struct tt_app tt_app;
+
+/* Microseconds since start. */
+uint64_t app_now_us(void);
+
+/* port.c */
+int ports_init(struct tt_app *app);
+void ports_close(struct tt_app *app);
+
+/* worker.c */
+int worker_setup(struct tt_app *app, struct worker *w);
+void worker_teardown(struct worker *w);
+int worker_main(void *arg);
+
+/* report.c */
+void report_start(struct tt_app *app);
+void report_tick(struct tt_app *app, uint64_t now);
+void report_final(struct tt_app *app, unsigned mbufs_in_use);
+int report_telemetry_init(struct tt_app *app);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: one RX and one TX queue per worker lcore on every configured port,
+ * RSS over IPv4/TCP where the PMD offers it, checksum offloads where
+ * offered.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "app.h"
+
+static int
+port_setup(struct tt_app *app, unsigned pi)
+{
+	uint16_t port = app->port_ids[pi];
+	uint16_t nq = (uint16_t)app->n_workers;
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint16_t nrx = app->cfg.gen.rx_desc, ntx = app->cfg.gen.tx_desc;
+	const struct tt_port_config *pc = &app->cfg.port[port];
+	uint64_t rss_hf;
+	int rc;
+
+	rc = rte_eth_dev_info_get(port, &info);
+	if (rc != 0) {
+		fprintf(stderr, "port %u: cannot read device info: %s\n", port, strerror(-rc));
+		return -1;
+	}
+	if (nq > info.max_rx_queues || nq > info.max_tx_queues) {
+		fprintf(stderr, "port %u (%s): %u worker lcores need %u RX/TX queues, "
+			"the device has %u/%u: use fewer lcores (-l)\n", port,
+			info.driver_name, nq, nq, info.max_rx_queues, info.max_tx_queues);
+		return -1;
+	}
+	memset(&conf, 0, sizeof(conf));
+	rss_hf = info.flow_type_rss_offloads &
+		(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP);
+	if (nq > 1 && rss_hf != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;
+		app->rss[pi] = true;
+	}
+	if ((info.rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM)) ==
+	    (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM))
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE)
+		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
+
+	rc = rte_eth_dev_configure(port, nq, nq, &conf);
+	if (rc != 0) {
+		fprintf(stderr, "port %u: configure with %u queues failed: %s\n",
+			port, nq, strerror(-rc));
+		return -1;
+	}
+	rte_eth_dev_adjust_nb_rx_tx_desc(port, &nrx, &ntx);
+	if (pc->mtu != 0 && (rc = rte_eth_dev_set_mtu(port, pc->mtu)) != 0)
+		fprintf(stderr, "port %u: MTU %u not set (%s), keeping the PMD's\n",
+			port, pc->mtu, strerror(-rc));
+	for (uint16_t q = 0; q < nq; q++) {
+		struct worker *w = app->workers[q];
+		int sock = (int)rte_lcore_to_socket_id(w->lcore_id);
+		struct rte_eth_rxconf rxc = info.default_rxconf;
+		struct rte_eth_txconf txc = info.default_txconf;
+
+		rxc.offloads = conf.rxmode.offloads;
+		txc.offloads = conf.txmode.offloads;
+		rc = rte_eth_rx_queue_setup(port, q, nrx, (unsigned)sock, &rxc, app->mp);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port, q, ntx, (unsigned)sock, &txc);
+		if (rc != 0) {
+			fprintf(stderr, "port %u queue %u: setup failed: %s\n", port, q,
+				strerror(-rc));
+			return -1;
+		}
+	}
+	rc = rte_eth_dev_start(port);
+	if (rc != 0) {
+		fprintf(stderr, "port %u: start failed: %s\n", port, strerror(-rc));
+		return -1;
+	}
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		struct worker *w = app->workers[i];
+		struct net_if *nif = &w->nif[pi];
+
+		memset(nif, 0, sizeof(*nif));
+		nif->port_id = port;
+		nif->queue_id = (uint16_t)w->idx;
+		rte_eth_macaddr_get(port, &nif->mac);
+		nif->ip = pc->ip;
+		nif->netmask = pc->prefix_len ? ~0u << (32 - pc->prefix_len) : 0;
+		nif->gateway = pc->gateway;
+		nif->rx_cksum_offload = (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0;
+		nif->tx_ip_cksum_offload = (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
+		nif->tx_tcp_cksum_offload = (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) != 0;
+		nif->mp = app->mp;
+		nif->st = &w->st;
+		w->port_ids[pi] = port;
+		w->n_ports = app->n_ports;
+	}
+	{
+		struct rte_ether_addr mac;
+		char macs[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_eth_macaddr_get(port, &mac);
+		rte_ether_format_addr(macs, sizeof(macs), &mac);
+		printf("port %u: %s %s ip %u.%u.%u.%u/%u, %u queue(s), RSS %s, "
+		       "checksum offload rx %s tx %s\n", port, info.driver_name, macs,
+		       pc->ip >> 24, (pc->ip >> 16) & 255, (pc->ip >> 8) & 255, pc->ip & 255,
+		       pc->prefix_len, nq, app->rss[pi] ? "on" :
+		       (nq > 1 ? "not offered (flows are split by the PMD/kernel)" : "off (one queue)"),
+		       (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) ? "on" : "off",
+		       (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) ? "on" : "off");
+	}
+	return 0;
+}
+
+int
+ports_init(struct tt_app *app)
+{
+	uint16_t avail = rte_eth_dev_count_avail();
+	uint16_t pid;
+
+	app->n_ports = 0;
+	RTE_ETH_FOREACH_DEV(pid) {
+		if (pid >= TT_MAX_PORTS || !app->cfg.port[pid].present) {
+			printf("port %u: no [port%u] section with an ip, not used\n", pid, pid);
+			continue;
+		}
+		app->port_ids[app->n_ports++] = pid;
+	}
+	for (unsigned p = 0; p < TT_MAX_PORTS; p++) {
+		if (app->cfg.port[p].present && (p >= avail || !rte_eth_dev_is_valid_port((uint16_t)p))) {
+			fprintf(stderr, "%s: [port%u] is configured but DPDK has only %u port(s): "
+				"add a device (e.g. --vdev=net_tap0,iface=tt0 or a PCI address)\n",
+				app->config_path ? app->config_path : "config", p, avail);
+			return -1;
+		}
+	}
+	if (app->n_ports == 0) {
+		fprintf(stderr, "no usable port: configure [port0] ip = A.B.C.D/len and give "
+			"DPDK a device (e.g. --vdev=net_tap0,iface=tt0)\n");
+		return -1;
+	}
+	for (unsigned i = 0; i < app->n_ports; i++)
+		if (port_setup(app, i) < 0)
+			return -1;
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		struct worker *w = app->workers[i];
+
+		printf("lcore %u -> queue %u on port(s)", w->lcore_id, w->idx);
+		for (unsigned p = 0; p < app->n_ports; p++)
+			printf(" %u", app->port_ids[p]);
+		printf("%s\n", w->lcore_id == rte_get_main_lcore() ? " (main lcore: also reports)" : "");
+	}
+	return 0;
+}
+
+void
+ports_close(struct tt_app *app)
+{
+	for (unsigned i = 0; i < app->n_ports; i++) {
+		rte_eth_dev_stop(app->port_ids[i]);
+		rte_eth_dev_close(app->port_ids[i]);
+	}
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Reporting: the per-second console line, --stats-json lines and the
+ * /tcpterm/... telemetry commands.  Reads every worker's counters without
+ * locks (see stats.h); runs on the main lcore between its own bursts.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "app.h"
+
+static struct tt_stats prev;
+static uint64_t next_report;
+static uint64_t last_report;
+static unsigned lines;
+
+static void
+sum(struct tt_app *app, struct tt_stats *out)
+{
+	struct tt_stats *in[RTE_MAX_LCORE];
+
+	for (unsigned i = 0; i < app->n_workers; i++)
+		in[i] = &app->workers[i]->st;
+	tt_stats_sum(out, in, app->n_workers);
+}
+
+static void
+json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
+	   double dt, bool final, unsigned mbufs_in_use)
+{
+	FILE *f = app->stats_json;
+
+	if (f == NULL)
+		return;
+	fprintf(f, "{\"elapsed\": %.3f, \"states\": {", elapsed);
+	for (unsigned k = 0; k < TCP_NSTATES; k++)
+		fprintf(f, "%s\"%s\": %" PRId64, k ? ", " : "", tcp_state_name(k), s->state[k]);
+	fprintf(f, "}, \"counters\": {");
+	for (unsigned k = 0; k < TT_NCOUNTERS; k++)
+		fprintf(f, "%s\"%s\": %" PRIu64, k ? ", " : "", tt_counter_names[k], s->c[k]);
+	fprintf(f, "}, \"rates\": {\"conns_per_s\": %.1f, \"requests_per_s\": %.1f, "
+		"\"pkts_rx_per_s\": %.1f, \"pkts_tx_per_s\": %.1f}",
+		dt > 0 ? (s->c[TT_C_conns_established] - prev.c[TT_C_conns_established]) / dt : 0.0,
+		dt > 0 ? (s->c[TT_C_http_requests] - prev.c[TT_C_http_requests]) / dt : 0.0,
+		dt > 0 ? (s->c[TT_C_pkts_rx] - prev.c[TT_C_pkts_rx]) / dt : 0.0,
+		dt > 0 ? (s->c[TT_C_pkts_tx] - prev.c[TT_C_pkts_tx]) / dt : 0.0);
+	if (final) {
+		fprintf(f, ", \"final\": true, \"mbufs_in_use\": %u, \"left\": {", mbufs_in_use);
+		for (unsigned k = 0, n = 0; k < TCP_NSTATES; k++) {
+			int64_t v = 0;
+
+			for (unsigned i = 0; i < app->n_workers; i++)
+				v += app->workers[i]->left[k];
+			fprintf(f, "%s\"%s\": %" PRId64, n++ ? ", " : "", tcp_state_name(k), v);
+		}
+		fprintf(f, "}");
+	}
+	fprintf(f, "}\n");
+	fflush(f);
+}
+
+static uint64_t
+drops(const struct tt_stats *s)
+{
+	return s->c[TT_C_drop_short] + s->c[TT_C_drop_bad_header] + s->c[TT_C_drop_bad_cksum] +
+		s->c[TT_C_drop_ip_fragment] + s->c[TT_C_drop_not_ours] +
+		s->c[TT_C_drop_no_listener] + s->c[TT_C_drop_no_conn] +
+		s->c[TT_C_drop_no_arp] + s->c[TT_C_tx_ring_full] + s->c[TT_C_mbuf_alloc_failed];
+}
+
+static void
+console_line(const struct tt_stats *s, double elapsed, double dt)
+{
+#define D(n) (dt > 0 ? (double)(s->c[TT_C_##n] - prev.c[TT_C_##n]) / dt : 0.0)
+	if (lines++ % 20 == 0)
+		printf("%7s %8s %8s %8s %8s | %6s %7s %6s %6s %6s %8s %6s %6s | %7s %6s\n",
+		       "time", "conn/s", "req/s", "rx pps", "tx pps",
+		       "SYN_RC", "ESTAB", "FW1", "FW2", "CLOSNG", "TIME_WT", "CL_WT",
+		       "LSTACK", "drops", "rst/s");
+	printf("%7.1f %8.0f %8.0f %8.0f %8.0f | %6" PRId64 " %7" PRId64 " %6" PRId64
+	       " %6" PRId64 " %6" PRId64 " %8" PRId64 " %6" PRId64 " %6" PRId64
+	       " | %7" PRIu64 " %6.0f\n",
+	       elapsed, D(conns_established), D(http_requests), D(pkts_rx), D(pkts_tx),
+	       s->state[TCP_SYN_RECEIVED], s->state[TCP_ESTABLISHED],
+	       s->state[TCP_FIN_WAIT_1], s->state[TCP_FIN_WAIT_2], s->state[TCP_CLOSING],
+	       s->state[TCP_TIME_WAIT], s->state[TCP_CLOSE_WAIT], s->state[TCP_LAST_ACK],
+	       drops(s), D(rsts_sent));
+	fflush(stdout);
+#undef D
+}
+
+void
+report_start(struct tt_app *app)
+{
+	(void)app;
+	memset(&prev, 0, sizeof(prev));
+	last_report = 0;
+	next_report = app->cfg.gen.stats_interval;
+}
+
+void
+report_tick(struct tt_app *app, uint64_t now)
+{
+	struct tt_stats s;
+	double dt;
+
+	if (now < next_report)
+		return;
+	next_report += app->cfg.gen.stats_interval;
+	if (next_report <= now)
+		next_report = now + app->cfg.gen.stats_interval;
+	sum(app, &s);
+	dt = (double)(now - last_report) / 1e6;
+	console_line(&s, now / 1e6, dt);
+	json_write(app, &s, now / 1e6, dt, false, 0);
+	prev = s;
+	last_report = now;
+}
+
+void
+report_final(struct tt_app *app, unsigned mbufs_in_use)
+{
+	uint64_t now = app_now_us();
+	struct tt_stats s;
+	int64_t left[TCP_NSTATES] = { 0 };
+	uint64_t aborted = 0;
+	double el = now / 1e6;
+
+	sum(app, &s);
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		for (unsigned k = 0; k < TCP_NSTATES; k++)
+			left[k] += app->workers[i]->left[k];
+		aborted += app->workers[i]->aborted;
+	}
+	json_write(app, &s, el, (double)(now - last_report) / 1e6, true, mbufs_in_use);
+	printf("\n==== tcpterm summary (%.1f s) ====\n", el);
+	printf("connections: opened %" PRIu64 ", established %" PRIu64 ", closed %" PRIu64
+	       " (active closes %" PRIu64 ", passive closes %" PRIu64 ", simultaneous %" PRIu64 ")\n",
+	       s.c[TT_C_conns_opened], s.c[TT_C_conns_established], s.c[TT_C_conns_closed],
+	       s.c[TT_C_active_closes], s.c[TT_C_passive_closes], s.c[TT_C_simultaneous_closes]);
+	printf("average rate: %.0f connections/s, %.0f requests/s\n",
+	       el > 0 ? s.c[TT_C_conns_established] / el : 0.0,
+	       el > 0 ? s.c[TT_C_http_requests] / el : 0.0);
+	printf("TIME_WAIT: created %" PRIu64 ", expired %" PRIu64 ", re-ACKed %" PRIu64
+	       ", taken over by SYN %" PRIu64 ", RST-killed %" PRIu64 ", overflow %" PRIu64
+	       ", dropped at exit %" PRIu64 "\n",
+	       s.c[TT_C_tw_created], s.c[TT_C_tw_expired], s.c[TT_C_tw_reacked],
+	       s.c[TT_C_tw_syn_accepted], s.c[TT_C_tw_rst_killed], s.c[TT_C_tw_overflow],
+	       s.c[TT_C_tw_drained]);
+	printf("HTTP: %" PRIu64 " requests, %" PRIu64 " responses, %" PRIu64 " bad requests\n",
+	       s.c[TT_C_http_requests], s.c[TT_C_http_responses], s.c[TT_C_http_bad_requests]);
+	printf("packets: rx %" PRIu64 ", tx %" PRIu64 ", drops %" PRIu64 ", RSTs sent %" PRIu64
+	       ", RSTs received %" PRIu64 "\n", s.c[TT_C_pkts_rx], s.c[TT_C_pkts_tx], drops(&s),
+	       s.c[TT_C_rsts_sent], s.c[TT_C_rsts_received]);
+	printf("left after the drain:");
+	for (unsigned k = 0; k < TCP_NSTATES; k++)
+		if (k != TCP_CLOSED && k != TCP_LISTEN)
+			printf(" %s %" PRId64, tcp_state_name(k), left[k]);
+	printf("\naborted with RST at exit: %" PRIu64 "\n", aborted);
+	printf("mbufs in use: %u\n", mbufs_in_use);
+	fflush(stdout);
+}
+
+/* ---- telemetry: /tcpterm/stats, /tcpterm/states, /tcpterm/lcores ---- */
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_stats s;
+
+	(void)cmd;
+	(void)params;
+	sum(&tt_app, &s);
+	rte_tel_data_start_dict(d);
+	for (unsigned k = 0; k < TT_NCOUNTERS; k++)
+		rte_tel_data_add_dict_u64(d, tt_counter_names[k], s.c[k]);
+	return 0;
+}
+
+static int
+tel_states(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct tt_stats s;
+
+	(void)cmd;
+	(void)params;
+	sum(&tt_app, &s);
+	rte_tel_data_start_dict(d);
+	for (unsigned k = 0; k < TCP_NSTATES; k++)
+		rte_tel_data_add_dict_int(d, tcp_state_name(k), (int)s.state[k]);
+	return 0;
+}
+
+static int
+tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	for (unsigned i = 0; i < tt_app.n_workers; i++) {
+		const struct worker *w = tt_app.workers[i];
+		char name[32];
+
+		snprintf(name, sizeof(name), "lcore%u_queue", w->lcore_id);
+		rte_tel_data_add_dict_int(d, name, (int)w->idx);
+		snprintf(name, sizeof(name), "lcore%u_conns", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, w->stack.n_conns);
+		snprintf(name, sizeof(name), "lcore%u_time_wait", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, (uint64_t)w->st.state[TCP_TIME_WAIT]);
+	}
+	return 0;
+}
+
+int
+report_telemetry_init(struct tt_app *app)
+{
+	(void)app;
+	if (rte_telemetry_register_cmd("/tcpterm/stats", tel_stats,
+				       "tcpterm counters, summed over lcores") < 0 ||
+	    rte_telemetry_register_cmd("/tcpterm/states", tel_states,
+				       "connections in each TCP state") < 0 ||
+	    rte_telemetry_register_cmd("/tcpterm/lcores", tel_lcores,
+				       "per-lcore queue, connections and TIME_WAIT") < 0)
+		return -1;
+	return 0;
+}

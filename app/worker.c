@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-lcore poll loop: rx burst -> parse -> stack -> tx burst, timers
+ * advanced in the same loop.  Everything a worker touches per packet is its
+ * own; the only shared read is the run phase, once per loop.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_pause.h>
+
+#include "app.h"
+
+static void
+tx_flush_buf(struct txbuf *tb)
+{
+	struct worker *w = tb->w;
+	uint16_t n = tb->n, sent;
+
+	if (n == 0)
+		return;
+	sent = rte_eth_tx_burst(tb->port_id, (uint16_t)w->idx, tb->m, n);
+	TT_ADD(&w->st, pkts_tx, sent);
+	for (uint16_t i = 0; i < sent; i++)
+		TT_ADD(&w->st, bytes_tx, tb->m[i]->pkt_len);
+	if (sent < n) {
+		TT_ADD(&w->st, tx_ring_full, (uint64_t)(n - sent));
+		rte_pktmbuf_free_bulk(&tb->m[sent], n - sent);
+	}
+	tb->n = 0;
+}
+
+static void
+tx_flush(struct worker *w)
+{
+	for (unsigned p = 0; p < w->n_ports; p++)
+		tx_flush_buf(&w->tx[p]);
+}
+
+/* net_if.tx: buffer a frame, flush a full burst. */
+static void
+worker_tx(void *arg, struct rte_mbuf *m)
+{
+	struct txbuf *tb = arg;
+
+	tb->m[tb->n++] = m;
+	if (tb->n >= tt_app.cfg.gen.burst)
+		tx_flush_buf(tb);
+}
+
+/* The stack's xmit: pick the port that owns the source address. */
+static void
+worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
+{
+	struct worker *w = arg;
+
+	for (unsigned p = 0; p < w->n_ports; p++) {
+		if (w->nif[p].ip == seg->t.laddr) {
+			net_send_tcp(&w->nif[p], seg, fill, fill_arg, w->now);
+			return;
+		}
+	}
+	TT_INC(&w->st, drop_not_ours);
+}
+
+int
+worker_setup(struct tt_app *app, struct worker *w)
+{
+	const struct tt_config *cfg = &app->cfg;
+	struct tcp_stack_ops ops = { .xmit = worker_xmit };
+	uint32_t tw_cap = cfg->tcp.max_tw_buckets / app->n_workers;
+
+	if (cfg->tcp.max_tw_buckets > 0 && tw_cap == 0)
+		tw_cap = 1;
+	if (tcp_stack_init(&w->stack, &cfg->tcp, &w->st, &ops, w, tw_cap, cfg->gen.tick,
+			   rte_rdtsc() ^ ((uint64_t)w->lcore_id << 48), 0) < 0) {
+		fprintf(stderr, "lcore %u: cannot allocate the TCP stack (max_conns %u, "
+			"TIME_WAIT records %u): lower [tcp] max_conns or max_tw_buckets\n",
+			w->lcore_id, cfg->tcp.max_conns, tw_cap);
+		return -1;
+	}
+	http_server_init(&w->http, &cfg->http, &app->tpl, &w->stack, &w->st,
+			 rte_rdtsc() + w->lcore_id);
+	if (cfg->gen.mode != TT_MODE_CLIENT && http_server_listen(&w->http) < 0) {
+		fprintf(stderr, "lcore %u: cannot listen\n", w->lcore_id);
+		return -1;
+	}
+	return 0;
+}
+
+void
+worker_teardown(struct worker *w)
+{
+	tcp_stack_fini(&w->stack);
+}
+
+static void
+drain_step(struct tt_app *app, struct worker *w)
+{
+	if (!w->drain_started) {
+		w->drain_started = true;
+		w->drain_deadline = w->now + app->cfg.gen.drain_time;
+		tcp_stack_drain(&w->stack);
+	}
+	if (w->stack.n_conns == 0 || w->now >= w->drain_deadline ||
+	    app->phase == TT_FINISH) {
+		for (unsigned s = 0; s < TCP_NSTATES; s++)
+			w->left[s] = w->st.state[s];
+		w->left[TCP_LISTEN] = 0;
+		w->aborted = tcp_stack_abort_all(&w->stack);
+		w->done = true;
+	}
+}
+
+int
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct tt_app *app = &tt_app;
+	const uint16_t burst = app->cfg.gen.burst;
+	const uint64_t idle_sleep = app->cfg.gen.idle_sleep;
+	const bool reporter = w->lcore_id == rte_get_main_lcore();
+	struct rte_mbuf *pkts[TT_MAX_BURST];
+	struct tcp_seg seg;
+
+	for (unsigned p = 0; p < w->n_ports; p++) {
+		w->tx[p].w = w;
+		w->tx[p].port_id = w->port_ids[p];
+		w->tx[p].n = 0;
+		w->nif[p].tx = worker_tx;
+		w->nif[p].tx_arg = &w->tx[p];
+	}
+	while (!w->done) {
+		unsigned got = 0;
+
+		w->now = app_now_us();
+		for (unsigned p = 0; p < w->n_ports; p++) {
+			uint16_t n = rte_eth_rx_burst(w->port_ids[p], (uint16_t)w->idx, pkts, burst);
+
+			got += n;
+			TT_ADD(&w->st, pkts_rx, n);
+			for (uint16_t i = 0; i < n; i++) {
+				struct rte_mbuf *m = pkts[i];
+
+				if (i + 1 < n)
+					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+				TT_ADD(&w->st, bytes_rx, m->pkt_len);
+				if (net_input(&w->nif[p], m, &seg, w->now) == NET_TCP) {
+					tcp_input(&w->stack, &seg, w->now);
+					rte_pktmbuf_free(m);
+				}
+			}
+		}
+		tcp_timers_run(&w->stack, w->now);
+		if (app->phase != TT_RUN)
+			drain_step(app, w);
+		tx_flush(w);
+		if (reporter) {
+			if (app->cfg.gen.duration && w->now >= app->cfg.gen.duration &&
+			    app->phase == TT_RUN)
+				app->phase = TT_DRAIN;
+			report_tick(app, w->now);
+		}
+		if (got == 0 && idle_sleep > 0)
+			usleep((useconds_t)idle_sleep);
+	}
+	tx_flush(w);
+	/* The main lcore keeps reporting until every worker is done. */
+	if (reporter) {
+		for (;;) {
+			bool all = true;
+
+			for (unsigned i = 0; i < app->n_workers; i++)
+				all &= app->workers[i]->done;
+			if (all)
+				break;
+			report_tick(app, app_now_us());
+			rte_pause();
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP.
+ *
+ * Every frame ends in exactly one place: handed to TCP (NET_TCP), answered
+ * (ARP/ICMP reply), or freed with one drop counter incremented.  Nothing
+ * read from the wire is trusted before its length has been checked against
+ * what the mbuf holds.
+ */
+
+/* rte_ipv4_udptcp_cksum_verify() is still marked experimental in 22.11. */
+#ifndef ALLOW_EXPERIMENTAL_API
+#define ALLOW_EXPERIMENTAL_API
+#endif
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "net/net.h"
+#include "net/net_priv.h"
+
+/* Free m and count why; the common ending of every drop. */
+#define NET_DROP(nif, m, reason) do {			\
+	TT_INC((nif)->st, reason);			\
+	rte_pktmbuf_free(m);				\
+	return NET_CONSUMED;				\
+} while (0)
+
+static uint16_t
+rd16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_16(v);
+}
+
+static uint32_t
+rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
+}
+
+/*
+ * RX checksum offload verdicts.  NONE means the NIC verified the data
+ * although the field in the packet is not filled in (virtual devices):
+ * as good as GOOD.  UNKNOWN falls back to software.
+ */
+enum cksum_hint { CKSUM_CHECK, CKSUM_OK, CKSUM_BAD };
+
+static enum cksum_hint
+rx_cksum_hint(const struct net_if *nif, uint64_t flags, uint64_t mask,
+	      uint64_t good, uint64_t bad)
+{
+	if (!nif->rx_cksum_offload)
+		return CKSUM_CHECK;
+	flags &= mask;
+	if (flags == bad)
+		return CKSUM_BAD;
+	if (flags & good)       /* GOOD, or NONE (both bits set) */
+		return CKSUM_OK;
+	return CKSUM_CHECK;
+}
+
+static bool
+ipv4_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
+	      const struct rte_ipv4_hdr *ip, unsigned int hlen)
+{
+	switch (rx_cksum_hint(nif, m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK,
+			      RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+			      RTE_MBUF_F_RX_IP_CKSUM_BAD)) {
+	case CKSUM_OK:
+		return true;
+	case CKSUM_BAD:
+		return false;
+	default:
+		/* RFC 1071: summing a header with its checksum in place
+		 * gives all ones. */
+		return rte_raw_cksum(ip, hlen) == 0xffff;
+	}
+}
+
+static bool
+tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
+	     const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *tcp)
+{
+	switch (rx_cksum_hint(nif, m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
+			      RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+			      RTE_MBUF_F_RX_L4_CKSUM_BAD)) {
+	case CKSUM_OK:
+		return true;
+	case CKSUM_BAD:
+		return false;
+	default:
+		return rte_ipv4_udptcp_cksum_verify(ip, tcp) == 0;
+	}
+}
+
+/*
+ * A valid packet from an on-link source tells us its MAC: learning it
+ * saves an ARP round trip before we answer (and keeps busy neighbours
+ * fresh in the cache).  Off-link packets come through a router; they
+ * only confirm the gateway's entry when its MAC matches.
+ */
+static void
+ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
+	   uint64_t now)
+{
+	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
+		return;
+	if (net_on_link(nif, src))
+		arp_learn(&nif->arp, src, &eth->src_addr, now);
+	else if (nif->gateway != 0)
+		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
+}
+
+/*
+ * Parse the options of a segment into seg.  RFC 9293 3.1: every option
+ * but EOL and NOP carries a length covering kind and length bytes; an
+ * unknown kind is skipped by that length (MUST-6), and a length that is
+ * below 2, runs past the header, or does not fit a known kind is
+ * malformed (MUST-7: handled without crashing; we drop the segment).
+ * MSS, window scale and SACK-permitted mean something only on a SYN
+ * (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2), so they are reported only
+ * there; timestamps on any segment.
+ */
+static bool
+tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
+{
+	bool syn = (seg->flags & TCP_F_SYN) != 0;
+	unsigned int i = 0;
+
+	while (i < len) {
+		uint8_t kind = p[i];
+		unsigned int olen;
+
+		if (kind == NET_TCPOPT_EOL)
+			break;
+		if (kind == NET_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return false;
+		olen = p[i + 1];
+		if (olen < 2 || olen > len - i)
+			return false;
+		switch (kind) {
+		case NET_TCPOPT_MSS:
+			if (olen != NET_TCPOLEN_MSS)
+				return false;
+			if (syn) {
+				seg->opts |= TCP_OPT_MSS;
+				seg->mss = rd16(p + i + 2);
+			}
+			break;
+		case NET_TCPOPT_WSCALE:
+			if (olen != NET_TCPOLEN_WSCALE)
+				return false;
+			if (syn) {
+				seg->opts |= TCP_OPT_WSCALE;
+				seg->wscale = RTE_MIN(p[i + 2], NET_TCP_MAX_WSCALE);
+			}
+			break;
+		case NET_TCPOPT_SACK_OK:
+			if (olen != NET_TCPOLEN_SACK_OK)
+				return false;
+			if (syn)
+				seg->opts |= TCP_OPT_SACK_OK;
+			break;
+		case NET_TCPOPT_TS:
+			if (olen != NET_TCPOLEN_TS)
+				return false;
+			seg->opts |= TCP_OPT_TS;
+			seg->tsval = rd32(p + i + 2);
+			seg->tsecr = rd32(p + i + 6);
+			break;
+		default:
+			break;
+		}
+		i += olen;
+	}
+	return true;
+}
+
+static enum net_verdict
+tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
+	  struct rte_ipv4_hdr *ip, unsigned int hlen, unsigned int l4len,
+	  uint64_t now)
+{
+	const struct rte_tcp_hdr *tcp;
+	unsigned int doff;
+
+	if (l4len < sizeof(*tcp))
+		NET_DROP(nif, m, drop_short);
+	tcp = (const struct rte_tcp_hdr *)((const uint8_t *)ip + hlen);
+	doff = (tcp->data_off >> 4) * 4;
+	if (doff < sizeof(*tcp) || doff > l4len)
+		NET_DROP(nif, m, drop_bad_header);
+	if (!tcp_cksum_ok(nif, m, ip, tcp))
+		NET_DROP(nif, m, drop_bad_cksum);
+
+	memset(seg, 0, sizeof(*seg));
+	seg->flags = tcp->tcp_flags;
+	if (!tcp_parse_options(seg, (const uint8_t *)(tcp + 1),
+			       doff - sizeof(*tcp)))
+		NET_DROP(nif, m, drop_bad_header);
+
+	seg->t.laddr = rte_be_to_cpu_32(ip->dst_addr);
+	seg->t.raddr = rte_be_to_cpu_32(ip->src_addr);
+	seg->t.lport = rte_be_to_cpu_16(tcp->dst_port);
+	seg->t.rport = rte_be_to_cpu_16(tcp->src_port);
+	seg->seq = rte_be_to_cpu_32(tcp->sent_seq);
+	seg->ack = rte_be_to_cpu_32(tcp->recv_ack);
+	seg->wnd = rte_be_to_cpu_16(tcp->rx_win);
+	seg->payload = (const uint8_t *)tcp + doff;
+	seg->len = l4len - doff;
+
+	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+		   seg->t.raddr, now);
+	return NET_TCP;
+}
+
+/* RFC 792 / RFC 1122 3.2.2.6: answer an echo request with the same data. */
+static enum net_verdict
+icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
+	   unsigned int l4len, uint64_t now)
+{
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *icmp;
+	struct rte_ether_addr peer;
+	uint32_t addr;
+
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, sizeof(*eth));
+	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
+	if (l4len < sizeof(*icmp))
+		NET_DROP(nif, m, drop_short);
+	if (rte_raw_cksum(icmp, l4len) != 0xffff)
+		NET_DROP(nif, m, drop_bad_cksum);
+	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || icmp->icmp_code != 0)
+		NET_DROP(nif, m, drop_not_ours);
+
+	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+		   rte_be_to_cpu_32(ip->src_addr), now);
+
+	if (!net_mbuf_writable(m)) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
+
+		rte_pktmbuf_free(m);
+		if (c == NULL || c->nb_segs != 1) {
+			rte_pktmbuf_free(c);
+			TT_INC(nif->st, mbuf_alloc_failed);
+			return NET_CONSUMED;
+		}
+		m = c;
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+					     sizeof(*eth));
+		icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
+	}
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	/* Back the way it came: the sender's MAC is the right next hop for
+	 * an on-link peer, and the router that forwarded it otherwise. */
+	peer = eth->src_addr;
+	eth->dst_addr = peer;
+	eth->src_addr = nif->mac;
+
+	addr = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = addr;
+	ip->time_to_live = NET_IP_TTL;
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = (uint16_t)~rte_raw_cksum(icmp, l4len);
+
+	/* The RX flags describe the request, not this frame. */
+	m->ol_flags = 0;
+	TT_INC(nif->st, icmp_echo_replies);
+	nif->tx(nif->tx_arg, m);
+	return NET_CONSUMED;
+}
+
+static enum net_verdict
+ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
+	   uint64_t now)
+{
+	struct rte_ipv4_hdr *ip;
+	unsigned int avail, hlen, tot;
+	uint32_t src;
+
+	avail = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
+	if (avail < sizeof(*ip))
+		NET_DROP(nif, m, drop_short);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     sizeof(struct rte_ether_hdr));
+	if ((ip->version_ihl >> 4) != IPVERSION)
+		NET_DROP(nif, m, drop_bad_header);
+	hlen = rte_ipv4_hdr_len(ip);
+	if (hlen < sizeof(*ip))
+		NET_DROP(nif, m, drop_bad_header);
+	if (hlen > avail)
+		NET_DROP(nif, m, drop_short);
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (tot < hlen)
+		NET_DROP(nif, m, drop_bad_header);
+	if (tot > avail)
+		NET_DROP(nif, m, drop_short);
+	if (!ipv4_cksum_ok(nif, m, ip, hlen))
+		NET_DROP(nif, m, drop_bad_cksum);
+
+	/* Frames are padded to 60 bytes: what follows total_length is not
+	 * ours to hand up (or to echo back). */
+	if (tot < avail)
+		rte_pktmbuf_trim(m, avail - tot);
+
+	/* We do not reassemble: a TCP terminator has no use for fragments
+	 * (we send DF and a sane MSS), and keeping them is a memory attack. */
+	if (ip->fragment_offset &
+	    RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
+		NET_DROP(nif, m, drop_ip_fragment);
+	/* Unicast to our address only: broadcast, multicast and other hosts'
+	 * packets (promiscuous ports, a shared segment) are not ours. */
+	if (rte_be_to_cpu_32(ip->dst_addr) != nif->ip)
+		NET_DROP(nif, m, drop_not_ours);
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (!net_src_ok(nif, src))
+		NET_DROP(nif, m, drop_bad_header);
+
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP:
+		return tcp_input(nif, m, seg, ip, hlen, tot - hlen, now);
+	case IPPROTO_ICMP:
+		return icmp_input(nif, m, hlen, tot - hlen, now);
+	default:
+		NET_DROP(nif, m, drop_not_ours);
+	}
+}
+
+enum net_verdict
+net_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
+	  uint64_t now)
+{
+	const struct rte_ether_hdr *eth;
+
+	/* Headers and payload must be contiguous for seg->payload; a chain
+	 * only happens with scattered RX of frames above the mbuf size,
+	 * which is not a configuration we run. */
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) != 0)
+		NET_DROP(nif, m, drop_not_ours);
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth))
+		NET_DROP(nif, m, drop_short);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+	/* A port in promiscuous mode (or a shared memif/tap) may show us
+	 * unicast frames for other stations. */
+	if (rte_is_unicast_ether_addr(&eth->dst_addr) &&
+	    !rte_is_same_ether_addr(&eth->dst_addr, &nif->mac))
+		NET_DROP(nif, m, drop_not_ours);
+
+	switch (eth->ether_type) {
+	case RTE_BE16(RTE_ETHER_TYPE_ARP):
+		return arp_input(nif, m, now);
+	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
+		return ipv4_input(nif, m, seg, now);
+	default:
+		/* Including 802.1Q/802.1ad tags: ports are untagged (or the
+		 * NIC strips the tag before we see the frame). */
+		NET_DROP(nif, m, drop_not_ours);
+	}
+}

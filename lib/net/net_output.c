@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Transmit path for TCP: one segment view in, one Ethernet/IPv4/TCP frame
+ * out through nif->tx.
+ */
+
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "net/net.h"
+#include "net/net_priv.h"
+
+/* RFC 9293 3.1: data offset is 4 bits of 32-bit words, 20 of them fixed. */
+#define TCP_MAX_OPTLEN 40
+
+static uint8_t *
+wr16(uint8_t *p, uint16_t v)
+{
+	v = rte_cpu_to_be_16(v);
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+static uint8_t *
+wr32(uint8_t *p, uint32_t v)
+{
+	v = rte_cpu_to_be_32(v);
+	memcpy(p, &v, sizeof(v));
+	return p + sizeof(v);
+}
+
+/*
+ * Write the options of seg in the order and alignment Linux uses
+ * (tcp_options_write), which middleboxes and fingerprinting tools expect:
+ *   SYN:   MSS, SACK_PERM+TS (or NOP NOP TS, or NOP NOP SACK_PERM), NOP WS
+ *   other: NOP NOP TS
+ * Each piece is a multiple of 4 bytes, so no trailing padding is needed.
+ * MSS, window scale and SACK-permitted are only sent on a SYN (RFC 9293
+ * 3.7.1, RFC 7323 2.2, RFC 2018 2) even if seg->opts asks for them.
+ * Returns the length written (at most 20 of the TCP_MAX_OPTLEN bytes).
+ */
+static unsigned int
+tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
+{
+	bool syn = (seg->flags & TCP_F_SYN) != 0;
+	bool sack = syn && (seg->opts & TCP_OPT_SACK_OK);
+	uint8_t *o = p;
+
+	if (syn && (seg->opts & TCP_OPT_MSS)) {
+		*o++ = NET_TCPOPT_MSS;
+		*o++ = NET_TCPOLEN_MSS;
+		o = wr16(o, seg->mss);
+	}
+	if (seg->opts & TCP_OPT_TS) {
+		if (sack) {
+			*o++ = NET_TCPOPT_SACK_OK;
+			*o++ = NET_TCPOLEN_SACK_OK;
+		} else {
+			*o++ = NET_TCPOPT_NOP;
+			*o++ = NET_TCPOPT_NOP;
+		}
+		*o++ = NET_TCPOPT_TS;
+		*o++ = NET_TCPOLEN_TS;
+		o = wr32(o, seg->tsval);
+		o = wr32(o, seg->tsecr);
+	} else if (sack) {
+		*o++ = NET_TCPOPT_NOP;
+		*o++ = NET_TCPOPT_NOP;
+		*o++ = NET_TCPOPT_SACK_OK;
+		*o++ = NET_TCPOLEN_SACK_OK;
+	}
+	if (syn && (seg->opts & TCP_OPT_WSCALE)) {
+		*o++ = NET_TCPOPT_NOP;
+		*o++ = NET_TCPOPT_WSCALE;
+		*o++ = NET_TCPOLEN_WSCALE;
+		*o++ = seg->wscale;
+	}
+	return (unsigned int)(o - p);
+}
+
+int
+net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
+	     net_fill_fn fill, void *fill_arg, uint64_t now)
+{
+	uint8_t opt[TCP_MAX_OPTLEN];
+	const struct rte_ether_addr *dmac;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *tcp;
+	struct rte_mbuf *m;
+	unsigned int optlen, l3len;
+	uint32_t nh;
+
+	nh = net_next_hop(nif, seg->t.raddr);
+	dmac = nh != 0 ? arp_resolve(nif, nh, now) : NULL;
+	if (dmac == NULL) {
+		/* TCP retransmits it once the reply is in; no queue here
+		 * (RFC 1122 2.3.2.2 allows dropping). */
+		TT_INC(nif->st, drop_no_arp);
+		return -1;
+	}
+
+	optlen = tcp_write_options(opt, seg);
+	l3len = sizeof(*ip) + sizeof(*tcp) + optlen + seg->len;
+
+	/* One mbuf per segment: a segment that cannot fit (an MSS above the
+	 * pool's data room, or above what IPv4 can carry) has no buffer to go
+	 * in, which is what mbuf_alloc_failed counts. */
+	m = l3len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
+	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		(uint16_t)(sizeof(*eth) + l3len)) : NULL;
+	if (eth == NULL) {
+		rte_pktmbuf_free(m);
+		TT_INC(nif->st, mbuf_alloc_failed);
+		return -1;
+	}
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+	rte_ether_addr_copy(dmac, &eth->dst_addr);
+	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)l3len);
+	/* RFC 6864 4.1: with DF set the ID has no use; 0 is fine.  DF because
+	 * we never fragment: path MTU problems show as retransmissions. */
+	ip->packet_id = 0;
+	ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = NET_IP_TTL;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr);
+	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr);
+
+	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
+	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
+	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
+	tcp->recv_ack = rte_cpu_to_be_32(seg->ack);
+	tcp->data_off = (uint8_t)(((sizeof(*tcp) + optlen) / 4) << 4);
+	tcp->tcp_flags = seg->flags;
+	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
+	tcp->cksum = 0;
+	tcp->tcp_urp = 0;
+	memcpy(tcp + 1, opt, optlen);
+	if (seg->len > 0) {
+		uint8_t *payload = (uint8_t *)(tcp + 1) + optlen;
+
+		if (fill != NULL)
+			fill(fill_arg, payload, seg->len);
+		else
+			memset(payload, 0, seg->len);
+	}
+
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip);
+	m->l4_len = (uint8_t)(sizeof(*tcp) + optlen);
+	if (nif->tx_ip_cksum_offload)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (nif->tx_tcp_cksum_offload) {
+		/* The NIC expects the pseudo-header sum in the field. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		tcp->cksum = rte_ipv4_udptcp_cksum(ip, tcp);
+	}
+
+	nif->tx(nif->tx_arg, m);
+	return 0;
+}

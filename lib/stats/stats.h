@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TT_STATS_H
+#define TT_STATS_H
+
+/*
+ * Per-lcore counters and state gauges.
+ *
+ * Names are defined once here (X-macros) and reused for the enum, the JSON
+ * keys, the console columns and telemetry, so they cannot drift apart.
+ * Each lcore writes only its own struct tt_stats; the reporter reads them all
+ * without locks (a torn read of a 64-bit counter cannot happen on x86-64 and
+ * a value one second stale is fine).
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* TCP states by their RFC 9293 names (JSON keys use these spellings). */
+#define TCP_STATES(X) \
+	X(CLOSED) \
+	X(LISTEN) \
+	X(SYN_SENT) \
+	X(SYN_RECEIVED) \
+	X(ESTABLISHED) \
+	X(FIN_WAIT_1) \
+	X(FIN_WAIT_2) \
+	X(CLOSING) \
+	X(TIME_WAIT) \
+	X(CLOSE_WAIT) \
+	X(LAST_ACK)
+
+enum tcp_state {
+#define X(n) TCP_##n,
+	TCP_STATES(X)
+#undef X
+	TCP_NSTATES
+};
+
+const char *tcp_state_name(enum tcp_state s);
+
+/* Cumulative counters: X(name, "help"). */
+#define TT_COUNTERS(X) \
+	X(pkts_rx,              "packets received") \
+	X(pkts_tx,              "packets sent") \
+	X(bytes_rx,             "bytes received (frames)") \
+	X(bytes_tx,             "bytes sent (frames)") \
+	X(tx_ring_full,         "packets dropped: TX queue full") \
+	X(mbuf_alloc_failed,    "packets not sent: mbuf pool empty") \
+	X(arp_rx,               "ARP packets received") \
+	X(arp_replies_sent,     "ARP replies sent") \
+	X(arp_requests_sent,    "ARP requests sent") \
+	X(icmp_echo_replies,    "ICMP echo replies sent") \
+	X(drop_short,           "drops: frame or header too short") \
+	X(drop_bad_header,      "drops: malformed IPv4/TCP header") \
+	X(drop_bad_cksum,       "drops: bad IPv4 or TCP checksum") \
+	X(drop_ip_fragment,     "drops: IPv4 fragments") \
+	X(drop_not_ours,        "drops: not for one of our addresses/protocols") \
+	X(drop_no_listener,     "drops: SYN or segment to a closed port (RST sent)") \
+	X(drop_no_conn,         "drops: segment for no connection (RST sent)") \
+	X(drop_no_arp,          "drops: next hop not resolved yet") \
+	X(drop_wrong_lcore,     "segments of a tuple owned by another lcore") \
+	X(drop_out_of_window,   "drops: segment outside the receive window") \
+	X(drop_paws,            "drops: PAWS (old timestamp)") \
+	X(drop_bad_ack,         "drops: ACK of unsent data") \
+	X(drop_draining,        "drops: SYN refused while draining") \
+	X(conns_opened,         "connections created (SYN accepted or connect)") \
+	X(conns_established,    "connections that reached ESTABLISHED") \
+	X(conns_closed,         "connection records freed") \
+	X(passive_opens,        "passive opens (SYN to a listener)") \
+	X(active_opens,         "active opens (connect)") \
+	X(active_closes,        "closes where we sent the first FIN") \
+	X(passive_closes,       "closes where the peer sent the first FIN") \
+	X(simultaneous_closes,  "closes through CLOSING") \
+	X(conn_table_full,      "SYNs refused with RST: connection table full") \
+	X(fins_sent,            "FINs sent (first transmissions)") \
+	X(fin_retransmits,      "FIN retransmissions") \
+	X(syn_retransmits,      "SYN retransmissions") \
+	X(synack_retransmits,   "SYN-ACK retransmissions") \
+	X(data_retransmits,     "data segments retransmitted on RTO") \
+	X(fast_retransmits,     "fast retransmissions (3 duplicate ACKs)") \
+	X(rtx_fin_wait_1,       "retransmissions in FIN_WAIT_1") \
+	X(rtx_closing,          "retransmissions in CLOSING") \
+	X(rtx_last_ack,         "retransmissions in LAST_ACK") \
+	X(synack_give_ups,      "SYN_RECEIVED dropped after synack_retries") \
+	X(syn_give_ups,         "SYN_SENT dropped after syn_retries") \
+	X(orphan_give_ups,      "orphans dropped after orphan_retries") \
+	X(retries2_give_ups,    "connections dropped after retries2") \
+	X(fin_wait2_timeouts,   "orphaned FIN_WAIT_2 ended by fin_timeout") \
+	X(keepalive_probes,     "keep-alive probes sent") \
+	X(keepalive_kills,      "connections dropped: keep-alive probes unanswered") \
+	X(rsts_sent,            "RSTs sent") \
+	X(rsts_received,        "RSTs accepted") \
+	X(rsts_ignored,         "RSTs dropped (out of window or rfc1337)") \
+	X(challenge_acks,       "RFC 5961 challenge ACKs sent") \
+	X(aborts_linger0,       "closes done with RST (linger 0)") \
+	X(aborts_drain,         "connections aborted at the end of the drain") \
+	X(delayed_acks,         "ACKs sent by the delayed-ACK timer") \
+	X(tw_created,           "TIME_WAIT records created") \
+	X(tw_expired,           "TIME_WAIT records expired after 2MSL") \
+	X(tw_reacked,           "FINs re-ACKed in TIME_WAIT (2MSL restarted)") \
+	X(tw_syn_accepted,      "SYNs that took over a TIME_WAIT tuple (RFC 6191)") \
+	X(tw_syn_refused,       "SYNs refused in TIME_WAIT (dup ACK)") \
+	X(tw_rst_killed,        "TIME_WAIT records ended by RST (rfc1337 = 0)") \
+	X(tw_rst_ignored,       "RSTs ignored in TIME_WAIT") \
+	X(tw_paws_drops,        "segments dropped by PAWS in TIME_WAIT") \
+	X(tw_dup_acks,          "duplicate ACKs sent from TIME_WAIT") \
+	X(tw_overflow,          "closes without TIME_WAIT: max_tw_buckets (Linux policy)") \
+	X(tw_evicted,           "TIME_WAIT records evicted (evict_oldest policy)") \
+	X(tw_reused,            "outbound tuples reused from TIME_WAIT") \
+	X(tw_drained,           "TIME_WAIT records dropped at exit") \
+	X(http_requests,        "HTTP requests parsed") \
+	X(http_responses,       "HTTP responses queued") \
+	X(http_bad_requests,    "malformed requests answered with 400") \
+	X(http_keepalive_timeouts, "idle keep-alive connections closed") \
+	X(http_keepalive_limit, "connections closed at keepalive_requests") \
+	X(close_wait_delayed,   "closes held in CLOSE_WAIT by close_wait_delay")
+
+enum tt_counter {
+#define X(n, h) TT_C_##n,
+	TT_COUNTERS(X)
+#undef X
+	TT_NCOUNTERS
+};
+
+struct tt_stats {
+	uint64_t c[TT_NCOUNTERS];
+	int64_t state[TCP_NSTATES];   /* gauges: connections now in each state */
+} __attribute__((aligned(64)));
+
+#define TT_INC(st, n)     ((st)->c[TT_C_##n]++)
+#define TT_ADD(st, n, v)  ((st)->c[TT_C_##n] += (v))
+
+extern const char *const tt_counter_names[TT_NCOUNTERS];
+extern const char *const tt_counter_help[TT_NCOUNTERS];
+
+/* Sum n per-lcore stats into out. */
+void tt_stats_sum(struct tt_stats *out, struct tt_stats *const *in, unsigned n);
+
+#endif

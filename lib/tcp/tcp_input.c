@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segments in: demultiplexing (connection, TIME_WAIT record, listener) and
+ * the state machine of RFC 9293 3.10.7, with RFC 5961 (blind RST/SYN),
+ * RFC 7323 (timestamps, PAWS), RFC 6298 (RTT) and the close paths of
+ * teardown.md.
+ */
+#include "tcp/tcp_priv.h"
+
+static void
+rtt_sample(struct tcp_stack *s, struct tcp_conn *c, uint64_t r)
+{
+	const struct tt_tcp_config *cfg = s->cfg;
+	uint64_t var4, rto;
+
+	/* RFC 6298 2.2-2.3, alpha = 1/8, beta = 1/4. */
+	if (c->srtt == 0) {
+		c->srtt = (uint32_t)(r ? r : 1);
+		c->rttvar = (uint32_t)(r / 2);
+	} else {
+		uint64_t d = r > c->srtt ? r - c->srtt : c->srtt - r;
+
+		c->rttvar = (uint32_t)((3ull * c->rttvar + d) / 4);
+		c->srtt = (uint32_t)((7ull * c->srtt + r) / 8);
+	}
+	/* Linux's form of the RTO floor: rto_min bounds the variance term
+	 * (tcp_set_rto), so RTO = SRTT + max(4 * RTTVAR, rto_min). */
+	var4 = 4ull * c->rttvar;
+	rto = c->srtt + (var4 > cfg->rto_min ? var4 : cfg->rto_min);
+	c->rto = (uint32_t)(rto > cfg->rto_max ? cfg->rto_max : rto);
+}
+
+static bool
+challenge_ack_allowed(struct tcp_stack *s)
+{
+	/* RFC 5961 7: a per-lcore limit on challenge ACKs per second. */
+	if (s->now - s->challenge_window >= US_PER_S) {
+		s->challenge_window = s->now;
+		s->challenge_count = 0;
+	}
+	return s->challenge_count++ < TCP_CHALLENGE_PER_SEC;
+}
+
+static void
+send_challenge_ack(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (challenge_ack_allowed(s)) {
+		TT_INC(s->st, challenge_acks);
+		tcp_send_ack(s, c);
+	}
+}
+
+/* Apply the peer's SYN options to c (RFC 9293 3.7.1, RFC 7323). */
+static void
+take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	const struct tt_tcp_config *cfg = s->cfg;
+	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : TCP_DEFAULT_MSS;
+
+	if (mss > cfg->mss)
+		mss = cfg->mss;
+	if (seg->opts & TCP_OPT_WSCALE) {
+		c->flags |= TF_WS;
+		/* RFC 7323 2.3: a shift above 14 is used as 14. */
+		c->snd_wscale = seg->wscale > 14 ? 14 : seg->wscale;
+		c->rcv_wscale = cfg->wscale;
+	}
+	if ((seg->opts & TCP_OPT_SACK_OK) && cfg->sack)
+		c->flags |= TF_SACK;
+	if ((seg->opts & TCP_OPT_TS) && cfg->timestamps) {
+		c->flags |= TF_TS;
+		c->ts_recent = seg->tsval;
+		c->ts_recent_stamp = ms_of(s->now);
+		mss -= 12;   /* every segment then carries the 12-byte option */
+	}
+	c->mss = mss < 64 ? 64 : mss;
+	c->cwnd = s->cfg->init_cwnd * c->mss;
+	c->ssthresh = UINT32_MAX;
+}
+
+void
+tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
+		 const struct tcp_seg *seg, uint32_t iss)
+{
+	struct tcp_conn *c = conn_alloc(s, &seg->t);
+
+	if (c == NULL) {
+		/* A full table refuses with RST and a counter. */
+		TT_INC(s->st, conn_table_full);
+		tcp_send_rst_reply(s, seg);
+		return;
+	}
+	c->app = l->app;
+	c->app_arg = l->app_arg;
+	conn_set_state(s, c, TCP_SYN_RECEIVED);
+	c->flags |= TF_PASSIVE;
+	c->irs = seg->seq;
+	c->rcv_nxt = seg->seq + 1;
+	c->iss = iss;
+	c->snd_una = iss;
+	c->snd_nxt = iss;
+	c->snd_max = iss;
+	c->snd_end = iss + 1;
+	take_syn_options(s, c, seg);
+	c->snd_wnd = seg->wnd;     /* RFC 7323 2.2: never scaled in a SYN */
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = iss;
+	c->last_rx = s->now;
+	TT_INC(s->st, passive_opens);
+	tcp_send_syn(s, c);
+	tcp_arm_rto(s, c);
+}
+
+static void
+listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *seg)
+{
+	/* RFC 9293 3.10.7.2 */
+	if (seg->flags & TCP_F_RST)
+		return;
+	if (seg->flags & TCP_F_ACK) {
+		TT_INC(s->st, drop_no_conn);
+		tcp_send_rst_reply(s, seg);
+		return;
+	}
+	if (!(seg->flags & TCP_F_SYN))
+		return;
+	if (!s->accepting) {
+		TT_INC(s->st, drop_draining);
+		tcp_send_rst_reply(s, seg);
+		return;
+	}
+	tcp_passive_open(s, l, seg, tcp_isn(s, &seg->t));
+}
+
+static void
+enter_established(struct tcp_stack *s, struct tcp_conn *c)
+{
+	conn_set_state(s, c, TCP_ESTABLISHED);
+	c->flags |= TF_ESTABLISHED;
+	c->retries = 0;
+	c->flags &= ~TF_RETRANS;
+	TT_INC(s->st, conns_established);
+	if (s->cfg->keepalive)
+		c->t_ka = s->now + s->cfg->keepalive_time;
+	if (c->app->established != NULL)
+		c->app->established(c->app_arg, c, s->now);
+}
+
+static void
+syn_sent_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	bool ack_ok = false;
+
+	/* RFC 9293 3.10.7.3 */
+	if (seg->flags & TCP_F_ACK) {
+		if (SEQ_LEQ(seg->ack, c->iss) || SEQ_GT(seg->ack, c->snd_max)) {
+			if (!(seg->flags & TCP_F_RST))
+				tcp_send_rst_reply(s, seg);
+			return;
+		}
+		ack_ok = true;
+	}
+	if (seg->flags & TCP_F_RST) {
+		if (ack_ok) {
+			TT_INC(s->st, rsts_received);
+			conn_release(s, c, TCP_CLOSED_RESET);
+		}
+		return;
+	}
+	if (!(seg->flags & TCP_F_SYN))
+		return;
+	c->irs = seg->seq;
+	c->rcv_nxt = seg->seq + 1;
+	take_syn_options(s, c, seg);
+	if (!(seg->opts & TCP_OPT_WSCALE))
+		c->rcv_wscale = 0;
+	c->snd_wnd = seg->wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+	c->last_rx = s->now;
+	if (!ack_ok) {
+		/* Simultaneous open. */
+		conn_set_state(s, c, TCP_SYN_RECEIVED);
+		tcp_send_syn(s, c);
+		tcp_arm_rto(s, c);
+		return;
+	}
+	c->snd_una = seg->ack;
+	if ((c->flags & TF_RTT) && !(c->flags & TF_RETRANS))
+		rtt_sample(s, c, s->now - c->rtt_start);
+	c->flags &= ~TF_RTT;
+	c->t_rtx = 0;
+	c->flags |= TF_ACK_NOW;
+	enter_established(s, c);
+	if (c->flags & TF_FREED)
+		return;
+	tcp_output(s, c);
+}
+
+/* RFC 9293 3.10.7.4, first check: is the segment acceptable? */
+static bool
+seq_acceptable(const struct tcp_stack *s, const struct tcp_conn *c,
+	       const struct tcp_seg *seg)
+{
+	uint32_t wnd = s->cfg->rcv_wnd;
+	uint32_t len = seg->len + !!(seg->flags & TCP_F_SYN) + !!(seg->flags & TCP_F_FIN);
+	uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
+
+	if (len == 0)
+		return wnd == 0 ? seg->seq == lo :
+			SEQ_GEQ(seg->seq, lo) && SEQ_LT(seg->seq, hi);
+	if (wnd == 0)
+		return false;
+	return (SEQ_GEQ(seg->seq, lo) && SEQ_LT(seg->seq, hi)) ||
+		(SEQ_GEQ(seg->seq + len - 1, lo) && SEQ_LT(seg->seq + len - 1, hi));
+}
+
+/* Processing of the ACK field; returns false when c is gone. */
+static bool
+ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	uint32_t ack = seg->ack;
+
+	if (c->state == TCP_SYN_RECEIVED) {
+		if (!(SEQ_LT(c->snd_una, ack) && SEQ_LEQ(ack, c->snd_max))) {
+			tcp_send_rst_reply(s, seg);
+			return true;
+		}
+		c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = ack;
+		enter_established(s, c);
+		if (c->flags & TF_FREED)
+			return false;
+	}
+	if (SEQ_GT(ack, c->snd_max)) {
+		/* ACK of something not yet sent: ACK and drop. */
+		TT_INC(s->st, drop_bad_ack);
+		tcp_send_ack(s, c);
+		return false;
+	}
+	if (SEQ_GT(ack, c->snd_una)) {
+		uint32_t acked = ack - c->snd_una;
+		uint32_t app_acked = acked;
+		uint32_t first = c->iss + 1;
+
+		if (SEQ_LT(c->snd_una, first))
+			app_acked--;                 /* our SYN */
+		if ((c->flags & TF_FIN_SENT) && SEQ_GT(ack, c->snd_end))
+			app_acked--;                 /* our FIN */
+		if ((c->flags & TF_RTT) && SEQ_GT(ack, c->rtt_seq))
+			rtt_sample(s, c, s->now - c->rtt_start);
+		if (c->flags & TF_RTT && SEQ_GT(ack, c->rtt_seq))
+			c->flags &= ~TF_RTT;
+		if (c->flags & TF_RETRANS) {
+			/* New data acknowledged: forget the backoff (RFC 6298 5.7
+			 * allows it once an RTT sample is taken; Linux does it on
+			 * any forward progress). */
+			c->flags &= ~TF_RETRANS;
+			if (c->srtt) {
+				uint64_t v = 4ull * c->rttvar;
+				uint64_t rto = c->srtt + (v > s->cfg->rto_min ? v : s->cfg->rto_min);
+
+				c->rto = (uint32_t)(rto > s->cfg->rto_max ? s->cfg->rto_max : rto);
+			} else {
+				c->rto = (uint32_t)s->cfg->rto_initial;
+			}
+		}
+		c->retries = 0;
+		/* RFC 5681 3.1: slow start, then congestion avoidance. */
+		if (c->cwnd < c->ssthresh)
+			c->cwnd += acked < c->mss ? acked : c->mss;
+		else
+			c->cwnd += (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd) + 1;
+		c->snd_una = ack;
+		if (SEQ_LT(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
+		c->dupacks = 0;
+		c->t_rtx = 0;
+		if (c->snd_una != c->snd_max)
+			c->t_rtx = s->now + c->rto;
+		conn_timer_update(s, c);
+		if (app_acked > 0 && !(c->flags & TF_ORPHAN) && c->app->acked != NULL) {
+			c->app->acked(c->app_arg, c, app_acked, s->now);
+			if (c->flags & TF_FREED)
+				return false;
+		}
+	} else if (ack == c->snd_una && seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
+		   c->snd_max != c->snd_una &&
+		   ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd) {
+		/* RFC 5681 3.2: the third duplicate ACK triggers a fast
+		 * retransmit. */
+		if (++c->dupacks == 3) {
+			uint32_t half = (c->snd_max - c->snd_una) / 2;
+
+			c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+			c->cwnd = c->ssthresh + 3u * c->mss;
+			TT_INC(s->st, fast_retransmits);
+			tcp_retransmit_one(s, c);
+		} else if (c->dupacks > 3) {
+			c->cwnd += c->mss;
+		}
+	}
+	/* RFC 9293 3.10.7.4: window update from newer segments only. */
+	if (SEQ_LT(c->snd_wl1, seg->seq) ||
+	    (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, ack))) {
+		c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = ack;
+	}
+
+	if (!tcp_fin_acked(c))
+		return true;
+	switch (c->state) {
+	case TCP_FIN_WAIT_1:
+		conn_set_state(s, c, TCP_FIN_WAIT_2);
+		c->t_rtx = 0;
+		/* teardown.md: an orphan waits fin_timeout for the peer's FIN;
+		 * after shutdown(SHUT_WR) it waits with no limit. */
+		c->t_ka = (c->flags & TF_ORPHAN) ? s->now + s->cfg->fin_timeout : 0;
+		conn_timer_update(s, c);
+		break;
+	case TCP_CLOSING:
+		tcp_enter_time_wait(s, c);
+		return false;
+	case TCP_LAST_ACK:
+		conn_release(s, c, TCP_CLOSED_NORMAL);
+		return false;
+	default:
+		break;
+	}
+	return true;
+}
+
+static void
+schedule_ack(struct tcp_stack *s, struct tcp_conn *c)
+{
+	/* RFC 1122 4.2.3.2 / RFC 5681 4.2: ACK at least every second full
+	 * segment, otherwise within delayed_ack. */
+	if (s->cfg->delayed_ack == 0 || ++c->segs_unacked >= 2) {
+		c->flags |= TF_ACK_NOW;
+		return;
+	}
+	if (!(c->flags & TF_DELACK)) {
+		c->flags |= TF_DELACK;
+		c->t_dack = s->now + s->cfg->delayed_ack;
+		conn_timer_update(s, c);
+	}
+}
+
+/* Data and FIN; returns false when c is gone. */
+static bool
+data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	bool fin = seg->flags & TCP_F_FIN;
+	uint32_t seq = seg->seq;
+	uint32_t len = seg->len;
+	const uint8_t *p = seg->payload;
+
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+		break;
+	default:
+		/* CLOSE_WAIT, CLOSING, LAST_ACK: the peer's FIN came already;
+		 * RFC 9293 says ignore the text.  A duplicate FIN was ACKed
+		 * by the acceptability test. */
+		return true;
+	}
+	if (len == 0 && !fin)
+		return true;
+	if (SEQ_GT(seq, c->rcv_nxt)) {
+		/* Out of order: no reassembly queue; a duplicate ACK at once
+		 * tells the peer what is missing (RFC 5681 4.2). */
+		tcp_send_ack(s, c);
+		return true;
+	}
+	if (SEQ_LT(seq, c->rcv_nxt)) {
+		uint32_t skip = c->rcv_nxt - seq;
+
+		if (skip > len) {    /* only an old FIN: acceptability ACKs it */
+			return true;
+		}
+		p += skip;
+		len -= skip;
+	}
+	if (len > 0) {
+		if (c->flags & TF_ORPHAN) {
+			/* teardown.md: data for a connection the application
+			 * closed gets RST (Linux tcp_rcv_state_process, RCV_SHUTDOWN). */
+			tcp_send_rst_conn(s, c);
+			conn_release(s, c, TCP_CLOSED_ABORT);
+			return false;
+		}
+		c->rcv_nxt += len;
+		schedule_ack(s, c);
+		if (c->app->recv != NULL) {
+			c->app->recv(c->app_arg, c, p, len, s->now);
+			if (c->flags & TF_FREED)
+				return false;
+		}
+	}
+	if (!fin)
+		return true;
+
+	/* The FIN is in order: end of the peer's stream. */
+	c->rcv_nxt++;
+	c->flags |= TF_RCV_FIN;
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+		conn_set_state(s, c, TCP_CLOSE_WAIT);
+		TT_INC(s->st, passive_closes);
+		c->t_ka = 0;
+		/* As Linux in pingpong mode, delay this ACK: when the
+		 * application closes at once, our FIN carries it (the
+		 * three-way close of teardown.md). */
+		if (s->cfg->delayed_ack == 0) {
+			c->flags |= TF_ACK_NOW;
+		} else if (!(c->flags & TF_DELACK)) {
+			c->flags |= TF_DELACK;
+			c->t_dack = s->now + s->cfg->delayed_ack;
+			conn_timer_update(s, c);
+		}
+		if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
+			c->app->eof(c->app_arg, c, s->now);
+			if (c->flags & TF_FREED)
+				return false;
+		}
+		break;
+	case TCP_FIN_WAIT_1:
+		/* Our FIN is not acknowledged yet: simultaneous close. */
+		conn_set_state(s, c, TCP_CLOSING);
+		TT_INC(s->st, simultaneous_closes);
+		c->flags |= TF_ACK_NOW;
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_send_ack(s, c);
+		if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
+			c->app->eof(c->app_arg, c, s->now);
+			if (c->flags & TF_FREED)
+				return false;
+		}
+		tcp_enter_time_wait(s, c);
+		return false;
+	default:
+		break;
+	}
+	return true;
+}
+
+static void
+conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	bool has_ts = (seg->opts & TCP_OPT_TS) && (c->flags & TF_TS);
+
+	if (c->state == TCP_SYN_SENT) {
+		syn_sent_input(s, c, seg);
+		return;
+	}
+	if (c->state == TCP_SYN_RECEIVED && (seg->flags & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) ==
+	    TCP_F_SYN && seg->seq == c->irs) {
+		/* The peer retransmitted its SYN: our SYN-ACK was lost. */
+		TT_INC(s->st, synack_retransmits);
+		tcp_send_syn(s, c);
+		return;
+	}
+	/* RFC 7323 5.3: PAWS, unless the last timestamp is over 24 days old. */
+	if (has_ts && !(seg->flags & TCP_F_RST) &&
+	    (int32_t)(seg->tsval - c->ts_recent) < 0 &&
+	    (uint32_t)(ms_of(s->now) - c->ts_recent_stamp) < TCP_PAWS_24DAYS_MS) {
+		TT_INC(s->st, drop_paws);
+		tcp_send_ack(s, c);
+		return;
+	}
+	if (!seq_acceptable(s, c, seg)) {
+		if (!(seg->flags & TCP_F_RST)) {
+			TT_INC(s->st, drop_out_of_window);
+			tcp_send_ack(s, c);
+		} else {
+			TT_INC(s->st, rsts_ignored);
+		}
+		return;
+	}
+	if (seg->flags & TCP_F_RST) {
+		/* RFC 5961 3.2: only an RST at exactly rcv_nxt resets; one
+		 * elsewhere in the window gets a challenge ACK. */
+		if (seg->seq != c->rcv_nxt) {
+			TT_INC(s->st, rsts_ignored);
+			send_challenge_ack(s, c);
+			return;
+		}
+		TT_INC(s->st, rsts_received);
+		conn_release(s, c, TCP_CLOSED_RESET);
+		return;
+	}
+	if (seg->flags & TCP_F_SYN) {
+		/* RFC 5961 4.2: a SYN in a synchronized state gets a challenge
+		 * ACK, whatever its sequence number. */
+		send_challenge_ack(s, c);
+		return;
+	}
+	if (!(seg->flags & TCP_F_ACK))
+		return;
+
+	/* RFC 7323 4.3: remember the timestamp of an in-sequence segment. */
+	if (has_ts && SEQ_LEQ(seg->seq, c->rcv_nxt) &&
+	    (int32_t)(seg->tsval - c->ts_recent) >= 0) {
+		c->ts_recent = seg->tsval;
+		c->ts_recent_stamp = ms_of(s->now);
+	}
+	c->last_rx = s->now;
+	c->ka_probes = 0;
+
+	if (!ack_input(s, c, seg))
+		return;
+	if (!data_input(s, c, seg))
+		return;
+	tcp_output(s, c);
+}
+
+void
+tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+{
+	struct tcp_conn *c;
+	struct tw_rec *r;
+	struct tcp_listener *l;
+
+	s->now = now;
+	c = tcp_lookup(s, &seg->t);
+	if (c != NULL) {
+		conn_input(s, c, seg);
+		return;
+	}
+	r = tcp_tw_lookup(s, &seg->t);
+	if (r != NULL) {
+		tcp_tw_input(s, r, seg);
+		return;
+	}
+	l = tcp_find_listener(s, seg->t.lport);
+	if (l != NULL) {
+		listen_input(s, l, seg);
+		return;
+	}
+	/* RFC 9293 3.10.7.1: CLOSED. */
+	TT_INC(s->st, drop_no_listener);
+	tcp_send_rst_reply(s, seg);
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segments out: data and FIN as the windows allow, pure ACKs, SYN/SYN-ACK,
+ * RSTs, keep-alive probes, retransmission on RTO.
+ */
+#include "tcp/tcp_priv.h"
+
+struct fill_ctx {
+	struct tcp_conn *c;
+	uint32_t off;
+};
+
+static void
+fill_from_app(void *arg, uint8_t *dst, uint32_t len)
+{
+	struct fill_ctx *f = arg;
+
+	f->c->app->fill(f->c->app_arg, f->c, f->off, dst, len);
+}
+
+uint16_t
+tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	uint32_t w = s->cfg->rcv_wnd;
+
+	/* RFC 7323 2.2: the window in a SYN or SYN-ACK is never scaled. */
+	if ((c->flags & TF_WS) && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
+		w >>= c->rcv_wscale;
+	return w > 0xffff ? 0xffff : (uint16_t)w;
+}
+
+bool
+tcp_fin_acked(const struct tcp_conn *c)
+{
+	/* The FIN occupies sequence number snd_end. */
+	return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end);
+}
+
+/* Header fields common to every segment of c. */
+static void
+seg_init(struct tcp_stack *s, struct tcp_conn *c, struct tcp_seg *seg,
+	 uint8_t flags, uint32_t seq)
+{
+	seg->t = c->node.t;
+	seg->seq = seq;
+	seg->ack = (flags & TCP_F_ACK) ? c->rcv_nxt : 0;
+	seg->flags = flags;
+	seg->wnd = tcp_rcv_wnd_field(s, c);
+	seg->opts = 0;
+	seg->mss = 0;
+	seg->wscale = 0;
+	seg->payload = NULL;
+	seg->len = 0;
+	if (c->flags & TF_TS) {
+		seg->opts |= TCP_OPT_TS;
+		seg->tsval = tcp_ts_now(s->now, c->ts_offset);
+		seg->tsecr = c->ts_recent;
+	} else {
+		seg->tsval = seg->tsecr = 0;
+	}
+}
+
+/* Every segment we send with ACK acknowledges rcv_nxt: no ACK owed. */
+static void
+ack_sent(struct tcp_conn *c)
+{
+	c->flags &= ~(TF_ACK_NOW | TF_DELACK);
+	c->segs_unacked = 0;
+	c->t_dack = 0;
+}
+
+static void
+xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+     uint32_t payload_off)
+{
+	struct fill_ctx f = { .c = c, .off = payload_off };
+
+	if (seg->flags & TCP_F_ACK)
+		ack_sent(c);
+	s->ops.xmit(s->ops_arg, seg, seg->len ? fill_from_app : NULL, &f);
+}
+
+void
+tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c)
+{
+	c->t_rtx = s->now + c->rto;
+	conn_timer_update(s, c);
+}
+
+static void
+count_retransmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (seg->len > 0)
+		TT_INC(s->st, data_retransmits);
+	if (seg->flags & TCP_F_FIN)
+		TT_INC(s->st, fin_retransmits);
+	switch (c->state) {
+	case TCP_FIN_WAIT_1:
+		TT_INC(s->st, rtx_fin_wait_1);
+		break;
+	case TCP_CLOSING:
+		TT_INC(s->st, rtx_closing);
+		break;
+	case TCP_LAST_ACK:
+		TT_INC(s->st, rtx_last_ack);
+		break;
+	default:
+		break;
+	}
+}
+
+void
+tcp_output(struct tcp_stack *s, struct tcp_conn *c)
+{
+	bool sent = false;
+	uint32_t wnd;
+
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT_1:
+	case TCP_FIN_WAIT_2:
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+		break;
+	default:
+		return;
+	}
+	wnd = c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
+	for (;;) {
+		uint32_t flight = c->snd_nxt - c->snd_una;
+		uint32_t left = SEQ_LT(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
+		bool fin_due = (c->flags & TF_FIN_QUEUED) && c->snd_nxt == c->snd_end;
+		struct tcp_seg seg;
+		uint32_t len;
+
+		if (left > 0) {
+			uint32_t usable = wnd > flight ? wnd - flight : 0;
+
+			if (usable == 0)
+				break;
+			len = left < c->mss ? left : c->mss;
+			if (len > usable)
+				len = usable;
+		} else if (fin_due) {
+			/* A FIN needs no window (it carries no data). */
+			len = 0;
+		} else {
+			break;
+		}
+		seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
+		seg.len = len;
+		if (len > 0 && len == left)
+			seg.flags |= TCP_F_PSH;
+		if ((c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end)
+			seg.flags |= TCP_F_FIN;
+		if (SEQ_LT(seg.seq, c->snd_max)) {
+			count_retransmit(s, c, &seg);
+		} else {
+			if (seg.flags & TCP_F_FIN)
+				TT_INC(s->st, fins_sent);
+			if (!(c->flags & TF_RTT)) {
+				/* Time one segment per flight (RFC 6298 3). */
+				c->flags |= TF_RTT;
+				c->rtt_seq = seg.seq;
+				c->rtt_start = s->now;
+			}
+		}
+		xmit(s, c, &seg, seg.seq - (c->iss + 1));
+		sent = true;
+		c->snd_nxt += len;
+		if (seg.flags & TCP_F_FIN) {
+			c->snd_nxt++;
+			c->flags |= TF_FIN_SENT;
+		}
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		if (seg.flags & TCP_F_FIN)
+			break;
+	}
+	if (!sent && (c->flags & TF_ACK_NOW))
+		tcp_send_ack(s, c);
+	if (c->snd_nxt != c->snd_una && c->t_rtx == 0)
+		tcp_arm_rto(s, c);
+	else
+		conn_timer_update(s, c);
+}
+
+void
+tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c)
+{
+	uint32_t left = SEQ_LT(c->snd_una, c->snd_end) ? c->snd_end - c->snd_una : 0;
+	struct tcp_seg seg;
+
+	/* RFC 5681 3.2: fast retransmit of the segment at snd_una only. */
+	seg_init(s, c, &seg, TCP_F_ACK, c->snd_una);
+	seg.len = left < c->mss ? left : c->mss;
+	if ((c->flags & TF_FIN_SENT) && seg.len == left)
+		seg.flags |= TCP_F_FIN;
+	if (seg.len == 0 && !(seg.flags & TCP_F_FIN))
+		return;
+	c->flags &= ~TF_RTT;
+	count_retransmit(s, c, &seg);
+	xmit(s, c, &seg, seg.seq - (c->iss + 1));
+	tcp_arm_rto(s, c);
+}
+
+void
+tcp_send_ack(struct tcp_stack *s, struct tcp_conn *c)
+{
+	struct tcp_seg seg;
+
+	seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
+	xmit(s, c, &seg, 0);
+	conn_timer_update(s, c);
+}
+
+void
+tcp_send_syn(struct tcp_stack *s, struct tcp_conn *c)
+{
+	const struct tt_tcp_config *cfg = s->cfg;
+	bool active = c->state == TCP_SYN_SENT;
+	struct tcp_seg seg;
+
+	seg_init(s, c, &seg, active ? TCP_F_SYN : TCP_F_SYN | TCP_F_ACK, c->iss);
+	if (active) {
+		/* Offer everything configured; the SYN-ACK decides. */
+		if (cfg->timestamps) {
+			seg.opts |= TCP_OPT_TS;
+			seg.tsval = tcp_ts_now(s->now, c->ts_offset);
+			seg.tsecr = 0;
+		}
+		if (cfg->wscale)
+			seg.opts |= TCP_OPT_WSCALE;
+		if (cfg->sack)
+			seg.opts |= TCP_OPT_SACK_OK;
+	} else {
+		if (c->flags & TF_WS)
+			seg.opts |= TCP_OPT_WSCALE;
+		if (c->flags & TF_SACK)
+			seg.opts |= TCP_OPT_SACK_OK;
+	}
+	seg.opts |= TCP_OPT_MSS;
+	seg.mss = cfg->mss;
+	seg.wscale = c->rcv_wscale;
+	xmit(s, c, &seg, 0);
+	if (SEQ_LT(c->snd_max, c->iss + 1)) {
+		/* First transmission: time the handshake (RFC 6298 2.1). */
+		c->snd_max = c->iss + 1;
+		c->flags |= TF_RTT;
+		c->rtt_seq = c->iss;
+		c->rtt_start = s->now;
+	}
+	c->snd_nxt = c->iss + 1;
+}
+
+void
+tcp_send_rst_conn(struct tcp_stack *s, struct tcp_conn *c)
+{
+	struct tcp_seg seg;
+
+	/* As Linux's tcp_send_active_reset: RST|ACK at snd_nxt. */
+	seg_init(s, c, &seg, TCP_F_RST | TCP_F_ACK, c->snd_nxt);
+	seg.opts = 0;
+	s->ops.xmit(s->ops_arg, &seg, NULL, NULL);
+	TT_INC(s->st, rsts_sent);
+}
+
+void
+tcp_send_rst_reply(struct tcp_stack *s, const struct tcp_seg *in)
+{
+	struct tcp_seg seg = { .t = in->t };
+
+	/* RFC 9293 3.10.7.1: never answer a RST; if the segment had an ACK,
+	 * <SEQ=SEG.ACK><CTL=RST>, else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>
+	 * where SYN and FIN count in SEG.LEN. */
+	if (in->flags & TCP_F_RST)
+		return;
+	if (in->flags & TCP_F_ACK) {
+		seg.seq = in->ack;
+		seg.flags = TCP_F_RST;
+	} else {
+		seg.seq = 0;
+		seg.ack = in->seq + in->len + !!(in->flags & TCP_F_SYN) +
+			!!(in->flags & TCP_F_FIN);
+		seg.flags = TCP_F_RST | TCP_F_ACK;
+	}
+	s->ops.xmit(s->ops_arg, &seg, NULL, NULL);
+	TT_INC(s->st, rsts_sent);
+}
+
+void
+tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c)
+{
+	struct tcp_seg seg;
+
+	/* RFC 9293 3.8.4: a segment with SEG.SEQ = SND.NXT-1 and no data
+	 * makes the peer answer with an ACK. */
+	seg_init(s, c, &seg, TCP_F_ACK, c->snd_una - 1);
+	xmit(s, c, &seg, 0);
+	TT_INC(s->st, keepalive_probes);
+}
+
+void
+tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+	uint32_t half = flight / 2;
+
+	/* RFC 5681 3.1 (7): after an RTO, ssthresh = max(FlightSize/2, 2*SMSS)
+	 * and cwnd = 1 segment; go back to snd_una (RFC 6298 5.4). */
+	c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+	c->cwnd = c->mss;
+	c->dupacks = 0;
+	c->flags &= ~TF_RTT;      /* Karn: no sample from a retransmission */
+	c->flags |= TF_RETRANS;
+	c->snd_nxt = c->snd_una;
+	c->t_rtx = 0;
+	tcp_output(s, c);
+	if (c->t_rtx == 0 && c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
+		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,
+		 * one byte beyond the window, on the RTO schedule. */
+		struct tcp_seg seg;
+
+		seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
+		seg.len = 1;
+		xmit(s, c, &seg, seg.seq - (c->iss + 1));
+		c->snd_nxt++;
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		tcp_arm_rto(s, c);
+	}
+}

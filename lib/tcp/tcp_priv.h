@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TT_TCP_PRIV_H
+#define TT_TCP_PRIV_H
+
+/* Shared between the stack's own files; not for applications. */
+
+#include "tcp/tcp.h"
+
+/* Sequence arithmetic, RFC 9293 3.4 (modulo 2^32). */
+#define SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b)  ((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+#define US_PER_MS 1000ull
+#define US_PER_S  1000000ull
+
+/* Linux constants that are not knobs. */
+#define TCP_DEFAULT_MSS       536     /* RFC 9293 3.7.1, no MSS option */
+#define TCP_OOW_RATE_US       500000  /* tcp_invalid_ratelimit: 500 ms */
+#define TCP_CHALLENGE_PER_SEC 1000    /* tcp_challenge_ack_limit */
+#define TCP_PAWS_24DAYS_MS    (24ull * 24 * 3600 * 1000)  /* RFC 7323 5.5 */
+#define TCP_RST_MAX_PER_INPUT 1
+#define TCP_TW_EXPIRE_BUDGET  256     /* TIME_WAIT expiries per poll */
+#define TCP_TIMER_BUDGET      1024    /* timer callbacks per poll */
+
+static inline uint32_t
+ms_of(uint64_t us)
+{
+	return (uint32_t)(us / US_PER_MS);
+}
+
+static inline struct tcp_conn *
+conn_of_timer(struct tmw_timer *t)
+{
+	return (struct tcp_conn *)((char *)t - __builtin_offsetof(struct tcp_conn, timer));
+}
+
+/* tcp_stack.c */
+void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
+struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
+void conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
+void conn_timer_update(struct tcp_stack *s, struct tcp_conn *c);
+uint32_t tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t);
+uint32_t tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t);
+uint64_t tcp_rand(struct tcp_stack *s);
+struct tcp_listener *tcp_find_listener(struct tcp_stack *s, uint16_t port);
+uint32_t tcp_orphan_retries(const struct tcp_stack *s);
+
+/* tcp_output.c */
+void tcp_send_ack(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_send_syn(struct tcp_stack *s, struct tcp_conn *c);   /* SYN or SYN-ACK by state */
+void tcp_send_rst_conn(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_send_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
+void tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
+uint16_t tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c);
+bool tcp_fin_acked(const struct tcp_conn *c);
+
+/* tcp_timewait.c */
+void tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg);
+
+/* tcp_input.c */
+void tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
+		      const struct tcp_seg *seg, uint32_t iss);
+
+/* tcp_timers.c */
+void tcp_timer_expired(struct tmw_timer *t, void *arg, uint64_t now);
+
+#endif

@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stack's records and the application's verbs: connection allocation and
+ * release, state bookkeeping, listeners, close/shutdown/abort, drain.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_jhash.h>
+
+#include "tcp/tcp_priv.h"
+
+uint64_t
+tcp_rand(struct tcp_stack *s)
+{
+	/* xorshift64*: per-lcore, no shared state */
+	uint64_t x = s->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	s->rng = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+int
+tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
+	       struct tt_stats *st, const struct tcp_stack_ops *ops, void *ops_arg,
+	       uint32_t tw_capacity, uint64_t tick_us, uint64_t seed, uint64_t now)
+{
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->st = st;
+	s->ops = *ops;
+	s->ops_arg = ops_arg;
+	s->now = now;
+	s->rng = seed ? seed : 0x6a09e667f3bcc908ull;
+	s->isn_secret = (uint32_t)tcp_rand(s);
+	s->accepting = true;
+	s->max_conns = cfg->max_conns;
+	if (s->max_conns == 0)
+		return -1;
+	s->pool = calloc(s->max_conns, sizeof(*s->pool));
+	if (s->pool == NULL)
+		goto fail;
+	for (uint32_t i = s->max_conns; i-- > 0;) {
+		s->pool[i].flags = TF_FREED;
+		s->pool[i].node.next = (struct ct_node *)s->free_list;
+		s->free_list = &s->pool[i];
+	}
+	if (ct_init(&s->ct, s->max_conns) < 0)
+		goto fail;
+	if (tw_capacity > 0 && tw_init(&s->tw, tw_capacity) < 0)
+		goto fail;
+	s->wheel = tmw_create(tick_us, now);
+	if (s->wheel == NULL)
+		goto fail;
+	return 0;
+fail:
+	tcp_stack_fini(s);
+	return -1;
+}
+
+void
+tcp_stack_fini(struct tcp_stack *s)
+{
+	if (s->st == NULL)
+		return;
+	if (s->tw.rec != NULL) {
+		s->st->state[TCP_TIME_WAIT] -= s->tw.count;
+		tw_free(&s->tw);
+	}
+	if (s->pool != NULL) {
+		for (uint32_t i = 0; i < s->max_conns; i++)
+			if (!(s->pool[i].flags & TF_FREED))
+				s->st->state[s->pool[i].state]--;
+	}
+	s->st->state[TCP_LISTEN] -= s->n_listen;
+	s->n_listen = 0;
+	free(s->pool);
+	s->pool = NULL;
+	ct_free(&s->ct);
+	if (s->wheel != NULL)
+		tmw_destroy(s->wheel);
+	s->wheel = NULL;
+}
+
+int
+tcp_listen(struct tcp_stack *s, uint16_t port, const struct tcp_app_ops *app,
+	   void *app_arg)
+{
+	if (s->n_listen >= TT_MAX_LISTEN || tcp_find_listener(s, port) != NULL)
+		return -1;
+	s->listen[s->n_listen].port = port;
+	s->listen[s->n_listen].app = app;
+	s->listen[s->n_listen].app_arg = app_arg;
+	s->n_listen++;
+	s->st->state[TCP_LISTEN]++;
+	return 0;
+}
+
+struct tcp_listener *
+tcp_find_listener(struct tcp_stack *s, uint16_t port)
+{
+	for (unsigned i = 0; i < s->n_listen; i++)
+		if (s->listen[i].port == port)
+			return &s->listen[i];
+	return NULL;
+}
+
+struct tcp_conn *
+tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return (struct tcp_conn *)ct_lookup(&s->ct, t);
+}
+
+struct tw_rec *
+tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return s->tw.rec != NULL ? tw_lookup(&s->tw, t) : NULL;
+}
+
+/* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 us clock. */
+uint32_t
+tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	uint32_t f = rte_jhash_3words(t->laddr, t->raddr,
+				      ((uint32_t)t->lport << 16) | t->rport,
+				      s->isn_secret);
+
+	return f + (uint32_t)(s->now / 4);
+}
+
+/* One timestamp offset per address pair, as Linux (secure_tcp_ts_off):
+ * TSvals stay monotonic across successive connections between two hosts,
+ * which RFC 6191 TIME_WAIT takeover and PAWS on the peer rely on. */
+uint32_t
+tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return rte_jhash_2words(t->laddr, t->raddr, s->isn_secret ^ 0x5bd1e995);
+}
+
+uint32_t
+tcp_orphan_retries(const struct tcp_stack *s)
+{
+	/* Linux: tcp_orphan_retries = 0 means 8 (tcp_orphan_retries()). */
+	return s->cfg->orphan_retries ? s->cfg->orphan_retries : 8;
+}
+
+void
+conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
+{
+	s->st->state[c->state]--;
+	s->st->state[st]++;
+	c->state = (uint8_t)st;
+}
+
+struct tcp_conn *
+conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	struct tcp_conn *c = s->free_list;
+
+	if (c == NULL)
+		return NULL;
+	s->free_list = (struct tcp_conn *)c->node.next;
+	memset(c, 0, sizeof(*c));
+	c->node.t = *t;
+	c->state = TCP_CLOSED;
+	s->st->state[TCP_CLOSED]++;
+	tmw_timer_init(&c->timer);
+	c->opened = s->now;
+	c->rto = (uint32_t)s->cfg->rto_initial;
+	c->ts_offset = tcp_ts_offset(s, t);
+	ct_insert(&s->ct, &c->node);
+	s->n_conns++;
+	TT_INC(s->st, conns_opened);
+	return c;
+}
+
+void
+conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
+{
+	if (c->flags & TF_FREED)
+		return;
+	/* Orphans too: the application's fill() may read c->app_state until the
+	 * last retransmission, so its per-connection state ends only here.
+	 * Mark c orphan first so verbs called from the callback are no-ops. */
+	c->flags |= TF_ORPHAN;
+	if (c->app != NULL && c->app->closed != NULL)
+		c->app->closed(c->app_arg, c, why);
+	tmw_cancel(s->wheel, &c->timer);
+	ct_remove(&s->ct, &c->node);
+	s->st->state[c->state]--;
+	c->flags = TF_FREED;
+	c->node.next = (struct ct_node *)s->free_list;
+	s->free_list = c;
+	s->n_conns--;
+	TT_INC(s->st, conns_closed);
+}
+
+/* Arm the connection's single wheel entry for its earliest deadline. */
+void
+conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
+{
+	uint64_t d = UINT64_MAX;
+
+	if (c->t_rtx && c->t_rtx < d)
+		d = c->t_rtx;
+	if (c->t_dack && c->t_dack < d)
+		d = c->t_dack;
+	if (c->t_ka && c->t_ka < d)
+		d = c->t_ka;
+	if (c->t_app && c->t_app < d)
+		d = c->t_app;
+	if (d == UINT64_MAX)
+		tmw_cancel(s->wheel, &c->timer);
+	else if (!tmw_pending(&c->timer) || c->timer.expire != d)
+		tmw_arm(s->wheel, &c->timer, d);
+}
+
+/* ---- the application's verbs ---- */
+
+void
+tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len)
+{
+	if (c->flags & (TF_FIN_QUEUED | TF_FREED) || len == 0)
+		return;
+	c->snd_end += len;
+	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
+		tcp_output(s, c);
+}
+
+static void
+queue_fin(struct tcp_stack *s, struct tcp_conn *c)
+{
+	switch (c->state) {
+	case TCP_SYN_RECEIVED:
+	case TCP_ESTABLISHED:
+		/* RFC 9293 3.10.4: FIN after the queued data, FIN-WAIT-1. */
+		conn_set_state(s, c, TCP_FIN_WAIT_1);
+		c->flags |= TF_FIN_QUEUED | TF_ACTIVE_CLOSE;
+		TT_INC(s->st, active_closes);
+		break;
+	case TCP_CLOSE_WAIT:
+		conn_set_state(s, c, TCP_LAST_ACK);
+		c->flags |= TF_FIN_QUEUED;
+		break;
+	default:
+		return;
+	}
+	if (c->state != TCP_FIN_WAIT_1 || (c->flags & TF_ESTABLISHED))
+		tcp_output(s, c);
+}
+
+void
+tcp_close(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c->flags & (TF_ORPHAN | TF_FREED))
+		return;
+	if (c->state == TCP_SYN_SENT) {
+		conn_release(s, c, TCP_CLOSED_NORMAL);
+		return;
+	}
+	c->flags |= TF_ORPHAN;
+	if (c->flags & TF_FIN_QUEUED) {
+		/* Already shut down for writing: closing now makes an orphan,
+		 * and an orphaned FIN_WAIT_2 is bounded by fin_timeout. */
+		if (c->state == TCP_FIN_WAIT_2) {
+			c->t_ka = s->now + s->cfg->fin_timeout;
+			conn_timer_update(s, c);
+		}
+		return;
+	}
+	queue_fin(s, c);
+}
+
+void
+tcp_shutdown(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c->flags & (TF_FIN_QUEUED | TF_FREED))
+		return;
+	queue_fin(s, c);
+}
+
+void
+tcp_abort(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c->flags & TF_FREED)
+		return;
+	if (c->state != TCP_SYN_SENT)
+		tcp_send_rst_conn(s, c);
+	TT_INC(s->st, aborts_linger0);
+	c->flags |= TF_ORPHAN;
+	conn_release(s, c, TCP_CLOSED_ABORT);
+}
+
+void
+tcp_app_timer(struct tcp_stack *s, struct tcp_conn *c, uint64_t at)
+{
+	if (c->flags & TF_FREED)
+		return;
+	c->t_app = at;
+	conn_timer_update(s, c);
+}
+
+/* ---- shutdown of the process ---- */
+
+void
+tcp_stack_drain(struct tcp_stack *s)
+{
+	s->accepting = false;
+	for (uint32_t i = 0; i < s->max_conns; i++) {
+		struct tcp_conn *c = &s->pool[i];
+
+		if (c->flags & TF_FREED)
+			continue;
+		if (c->state == TCP_SYN_RECEIVED || c->state == TCP_SYN_SENT) {
+			if (c->state == TCP_SYN_RECEIVED)
+				tcp_send_rst_conn(s, c);
+			c->flags |= TF_ORPHAN;
+			conn_release(s, c, TCP_CLOSED_ABORT);
+			continue;
+		}
+		if (!(c->flags & TF_ORPHAN)) {
+			/* The application's own timers (idle, delayed close)
+			 * no longer matter: close now. */
+			c->t_app = 0;
+			tcp_close(s, c);
+		}
+	}
+}
+
+uint32_t
+tcp_stack_abort_all(struct tcp_stack *s)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->max_conns; i++) {
+		struct tcp_conn *c = &s->pool[i];
+
+		if (c->flags & TF_FREED)
+			continue;
+		if (c->state != TCP_SYN_SENT)
+			tcp_send_rst_conn(s, c);
+		c->flags |= TF_ORPHAN;
+		conn_release(s, c, TCP_CLOSED_ABORT);
+		n++;
+	}
+	TT_ADD(s->st, aborts_drain, n);
+	if (s->tw.rec != NULL) {
+		TT_ADD(s->st, tw_drained, s->tw.count);
+		s->st->state[TCP_TIME_WAIT] -= s->tw.count;
+		while (s->tw.count > 0)
+			tw_remove(&s->tw, tw_oldest(&s->tw));
+	}
+	return n;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# e2e: ab -n 2000 -c 50.  ab speaks HTTP/1.0 without keep-alive, so tcpterm
+# closes each connection after its response and holds TIME_WAIT.
+#   ab: 2000 complete, 0 failed, no non-2xx; tcpterm's TIME_WAIT accounting
+#   matches its active closes; nothing left ESTABLISHED.
+
+set -u
+. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
+
+tt_e2e_begin ab
+tt_up --set tcp.time_wait=600 ||
+	tt_abort "tcpterm up and answering HTTP on $TT_IF"
+
+tt_ns_run timeout --foreground 120 ab -q -n 2000 -c 50 -s 10 "http://$TT_SERVER_IP/" \
+	>"$TT_WORKDIR/ab.txt" 2>&1
+rc=$?
+sed -n '/^Server Hostname/,/^Transfer rate/p' "$TT_WORKDIR/ab.txt"
+tt_check "ab exited 0 (status $rc)" [ "$rc" = 0 ]
+[ "$rc" = 0 ] || tail -n 5 "$TT_WORKDIR/ab.txt"
+field() { awk -F: -v k="$1" '$1 == k { gsub(/[ \t]/, "", $2); print $2 }' "$TT_WORKDIR/ab.txt"; }
+complete=$(field 'Complete requests')
+failed=$(field 'Failed requests')
+non2xx=$(field 'Non-2xx responses')
+tt_check "ab: 2000 complete requests (got ${complete:-none})" [ "${complete:-}" = 2000 ]
+tt_check "ab: 0 failed requests (got ${failed:-none})" [ "${failed:-}" = 0 ]
+tt_check "ab: no non-2xx responses (got ${non2xx:-0})" [ -z "$non2xx" ]
+
+tt_wait_quiet
+tt_json_show nonfinal conns_opened http_responses active_closes passive_closes \
+	tw_created tw_syn_accepted TIME_WAIT rsts_sent
+tt_json_check nonfinal "tcpterm answered 2000 requests" 'c["http_responses"] >= 2000'
+tt_json_check nonfinal "HTTP/1.0: tcpterm closed first (active_closes >= 2000)" \
+	'c["active_closes"] >= 2000'
+tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
+ktw=$(tt_ns_count time-wait)
+tt_check "kernel side holds no TIME-WAIT (ss: $ktw)" [ "$ktw" = 0 ]
+
+tt_stop_and_check_final
+tt_e2e_end

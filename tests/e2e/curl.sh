@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# e2e: single requests from curl and from a raw socket.
+#   GET (status, Content-Length, body length, keep-alive reuse), HTTP/1.0
+#   GET, HEAD (headers only), POST with a body larger than one segment, a
+#   request split across segments, and a malformed request (400, then
+#   tcpterm closes).  Then telemetry, the TIME_WAIT accounting, and a clean
+#   exit with every mbuf returned.
+
+set -u
+. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
+
+tt_e2e_begin
+BODY=128
+tt_up --set tcp.time_wait=600 --set http.body_size=$BODY ||
+	tt_abort "tcpterm up and answering HTTP on $TT_IF"
+W=$TT_WORKDIR
+URL=http://$TT_SERVER_IP/
+
+# ---- GET
+code=$(tt_ns curl -sS -m 5 -D "$W/get.h" -o "$W/get.b" -w '%{http_code}' "$URL")
+tt_check "GET: status 200 (got $code)" [ "$code" = 200 ]
+cl=$(tr -d '\r' <"$W/get.h" | awk 'tolower($1) == "content-length:" { print $2 }')
+tt_check "GET: Content-Length $BODY (got ${cl:-none})" [ "${cl:-}" = "$BODY" ]
+len=$(wc -c <"$W/get.b")
+tt_check "GET: body is $BODY bytes (got $len)" [ "$len" = "$BODY" ]
+tt_check "GET: body is text (no NUL bytes)" \
+	[ "$(tr -d '\000' <"$W/get.b" | wc -c)" = "$len" ]
+echo "body: $(head -c 60 "$W/get.b" | tr -c '[:print:]' '.')..."
+
+# ---- keep-alive: two GETs on one connection (HTTP/1.1 default)
+out=$(tt_ns curl -sS -m 5 -o /dev/null -o /dev/null \
+	-w '%{http_code} %{num_connects} ' "$URL" "$URL")
+tt_check "keep-alive: two 200s on one connection (got: ${out% })" \
+	[ "${out% }" = "200 1 200 0" ]
+
+# ---- HTTP/1.0
+code=$(tt_ns curl -sS -0 -m 5 -o "$W/get10.b" -w '%{http_code}' "$URL")
+tt_check "HTTP/1.0 GET: status 200 (got $code)" [ "$code" = 200 ]
+tt_check "HTTP/1.0 GET: body is $BODY bytes" [ "$(wc -c <"$W/get10.b")" = "$BODY" ]
+
+# ---- POST: a 20000-byte body spans many segments and must be consumed
+# whole for the next request on the connection to parse.
+head -c 20000 /dev/zero | tr '\000' 'x' >"$W/post.in"
+out=$(tt_ns curl -sS -m 5 --data-binary @"$W/post.in" -o "$W/post.b" \
+	-w '%{http_code} %{num_connects} ' "$URL" \
+	--next -sS -m 5 -o /dev/null -w '%{http_code} %{num_connects}' "$URL")
+tt_check "POST 20000 bytes, then GET on the same connection (got: ${out% })" \
+	[ "${out% }" = "200 1 200 0" ]
+tt_check "POST: response body is $BODY bytes" [ "$(wc -c <"$W/post.b")" = "$BODY" ]
+
+# ---- raw requests: HEAD, split request, malformed request.
+# Prints the whole response and "EOF" if tcpterm closed the connection
+# within 5 s (with FIN: a reset is reported as "RST").
+raw()
+{
+	tt_ns python3 - "$TT_SERVER_IP" "$@" <<'EOF'
+import socket, sys, time
+ip, parts = sys.argv[1], sys.argv[2:]
+s = socket.create_connection((ip, 80), timeout=5)
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for i, p in enumerate(parts):
+    if i:
+        time.sleep(0.05)   # let each part leave as its own segment
+    s.sendall(p.encode().decode("unicode_escape").encode("latin-1"))
+data, end = b"", "OPEN"
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            end = "EOF"
+            break
+        data += b
+except socket.timeout:
+    pass
+except ConnectionResetError:
+    end = "RST"
+sys.stdout.write(data.decode("latin-1").replace("\r\n", "\n"))
+print("\n" + end)
+EOF
+}
+
+out=$(raw 'HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n')
+echo "$out" | sed -n '1p'
+tt_check "HEAD: status 200" grep -q '^HTTP/1\.[01] 200' <<<"$out"
+tt_check "HEAD: Content-Length $BODY" grep -qi "^content-length: *$BODY\$" <<<"$out"
+# Headers, the blank line, then only our "\nEOF" marker: no body bytes.
+tail_after=$(awk 'b { print } /^$/ && !b { b = 1 }' <<<"$out" | tr -d '\n')
+tt_check "HEAD: no body, connection closed (after headers: '$tail_after')" \
+	[ "$tail_after" = EOF ]
+
+out=$(raw 'GET / HT' 'TP/1.1\r\nHo' 'st: t\r\nConnection: cl' 'ose\r\n' '\r\n')
+tt_check "request split over 5 segments: status 200" grep -q '^HTTP/1\.[01] 200' <<<"$out"
+tt_check "request split over 5 segments: closed after the response" \
+	[ "$(tail -n 1 <<<"$out")" = EOF ]
+
+out=$(raw 'GARBAGE\r\n\r\n')
+echo "$out" | sed -n '1p'
+tt_check "malformed request: status 400" grep -q '^HTTP/1\.[01] 400' <<<"$out"
+tt_check "malformed request: tcpterm closes the connection (FIN)" \
+	[ "$(tail -n 1 <<<"$out")" = EOF ]
+
+# ---- telemetry: the same counters through DPDK's telemetry socket.
+if command -v dpdk-telemetry.py >/dev/null 2>&1; then
+	tel=$(echo /tcpterm/stats | timeout --foreground 10 dpdk-telemetry.py -f "$TT_PREFIX" 2>&1)
+	tt_check "telemetry: /tcpterm/stats answers with http_responses" \
+		grep -q '"http_responses"' <<<"$tel"
+	grep -q '"http_responses"' <<<"$tel" || echo "$tel" | head -n 10
+fi
+
+tt_wait_quiet
+tt_json_check nonfinal "HTTP responses counted (>= 9)" 'c["http_responses"] >= 9'
+tt_json_check nonfinal "bad request counted" 'c["http_bad_requests"] >= 1'
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
+tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
+tt_stop_and_check_final
+tt_e2e_end

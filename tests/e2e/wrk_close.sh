@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# e2e: wrk with "Connection: close", so tcpterm closes every connection
+# first and holds TIME_WAIT, and the kernel (the client) holds none.
+#   wrk: 0 socket errors, 0 non-2xx; tcpterm's TIME_WAIT gauge equals the
+#   records its active closes created minus those taken over by a new SYN
+#   (RFC 6191: Linux reuses ports quickly) or ended otherwise; ss in the
+#   namespace shows nothing ESTABLISHED and no TIME-WAIT.
+
+set -u
+. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
+
+tt_e2e_begin wrk
+# A TIME_WAIT far longer than the test: no record may expire, so the
+# gauge must equal exactly what the closes created minus what SYNs took over.
+tt_up --set tcp.time_wait=600 ||
+	tt_abort "tcpterm up and answering HTTP on $TT_IF"
+
+tt_ns_run timeout --foreground 60 wrk -t1 -c64 -d5s -H 'Connection: close' \
+	"http://$TT_SERVER_IP/" >"$TT_WORKDIR/wrk.txt" 2>&1
+rc=$?
+cat "$TT_WORKDIR/wrk.txt"
+tt_check "wrk exited 0 (status $rc)" [ "$rc" = 0 ]
+tt_wrk_check "$TT_WORKDIR/wrk.txt"
+
+tt_wait_quiet
+n=$TT_WRK_REQUESTS
+tt_json_show nonfinal conns_opened http_responses active_closes passive_closes \
+	tw_created tw_syn_accepted TIME_WAIT rsts_sent rsts_received
+tt_json_check nonfinal "tcpterm answered every request wrk counted ($n)" \
+	"c[\"http_responses\"] >= $n"
+tt_json_check nonfinal "tcpterm closed first after each response (active_closes >= $n)" \
+	"c[\"active_closes\"] >= $n"
+tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
+tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
+ktw=$(tt_ns_count time-wait)
+tt_check "kernel side holds no TIME-WAIT (ss: $ktw)" [ "$ktw" = 0 ]
+
+tt_stop_and_check_final
+tt_e2e_end
