@@ -39,6 +39,18 @@ struct txbuf {
 	struct rte_mbuf *m[TT_MAX_BURST];
 };
 
+/* Packets held back by [fault] tx_delay: a FIFO, since the delay is one
+ * constant and release times are therefore in order. */
+#define TT_DELAY_SLOTS 16384
+struct delayq {
+	uint32_t head, n;
+	struct {
+		struct rte_mbuf *m;
+		struct txbuf *tb;
+		uint64_t at;
+	} e[TT_DELAY_SLOTS];
+};
+
 struct worker {
 	unsigned lcore_id;
 	unsigned idx;                  /* 0..n_workers-1; also the queue id */
@@ -48,6 +60,8 @@ struct worker {
 	struct txbuf tx[TT_MAX_PORTS];
 	struct tcp_stack stack;
 	struct http_server http;
+	uint64_t fault_rng;
+	struct delayq *delay;          /* NULL unless tx_delay > 0 */
 	struct tt_stats st;
 	uint64_t now;                  /* us since start */
 	uint64_t drain_deadline;

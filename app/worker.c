@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
 #include <rte_ethdev.h>
 #include <rte_pause.h>
 
@@ -40,15 +41,68 @@ tx_flush(struct worker *w)
 		tx_flush_buf(&w->tx[p]);
 }
 
-/* net_if.tx: buffer a frame, flush a full burst. */
+static double
+fault_rand01(struct worker *w)
+{
+	uint64_t x = w->fault_rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	w->fault_rng = x;
+	return (double)((x * 0x2545f4914f6cdd1dull) >> 11) / (double)(1ull << 53);
+}
+
+static void
+txbuf_put(struct txbuf *tb, struct rte_mbuf *m)
+{
+	tb->m[tb->n++] = m;
+	if (tb->n >= tt_app.cfg.gen.burst)
+		tx_flush_buf(tb);
+}
+
+/* net_if.tx: buffer a frame, flush a full burst; [fault] drops and delay. */
 static void
 worker_tx(void *arg, struct rte_mbuf *m)
 {
 	struct txbuf *tb = arg;
+	struct worker *w = tb->w;
+	const struct tt_fault_config *f = &tt_app.cfg.fault;
 
-	tb->m[tb->n++] = m;
-	if (tb->n >= tt_app.cfg.gen.burst)
-		tx_flush_buf(tb);
+	if (f->tx_drop > 0 && fault_rand01(w) < f->tx_drop) {
+		TT_INC(&w->st, fault_tx_drops);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (w->delay != NULL) {
+		struct delayq *q = w->delay;
+
+		if (q->n == TT_DELAY_SLOTS) {
+			TT_INC(&w->st, tx_ring_full);
+			rte_pktmbuf_free(m);
+			return;
+		}
+		uint32_t i = (q->head + q->n++) % TT_DELAY_SLOTS;
+
+		q->e[i].m = m;
+		q->e[i].tb = tb;
+		q->e[i].at = w->now + f->tx_delay;
+		TT_INC(&w->st, fault_tx_delayed);
+		return;
+	}
+	txbuf_put(tb, m);
+}
+
+static void
+delay_release(struct worker *w, bool all)
+{
+	struct delayq *q = w->delay;
+
+	while (q->n > 0 && (all || q->e[q->head].at <= w->now)) {
+		txbuf_put(q->e[q->head].tb, q->e[q->head].m);
+		q->head = (q->head + 1) % TT_DELAY_SLOTS;
+		q->n--;
+	}
 }
 
 /* The stack's xmit: pick the port that owns the source address. */
@@ -82,6 +136,16 @@ worker_setup(struct tt_app *app, struct worker *w)
 			w->lcore_id, cfg->tcp.max_conns, tw_cap);
 		return -1;
 	}
+	tcp_stack_set_fault(&w->stack, &cfg->fault, cfg->fault.seed * 7919 + w->idx);
+	w->fault_rng = (cfg->fault.seed + 1) * 0x9e3779b97f4a7c15ull + w->idx;
+	if (cfg->fault.tx_delay > 0) {
+		w->delay = rte_zmalloc_socket("delayq", sizeof(*w->delay), 0,
+					      (int)rte_lcore_to_socket_id(w->lcore_id));
+		if (w->delay == NULL) {
+			fprintf(stderr, "lcore %u: no memory for the tx_delay queue\n", w->lcore_id);
+			return -1;
+		}
+	}
 	http_server_init(&w->http, &cfg->http, &app->tpl, &w->stack, &w->st,
 			 rte_rdtsc() + w->lcore_id);
 	if (cfg->gen.mode != TT_MODE_CLIENT && http_server_listen(&w->http) < 0) {
@@ -95,6 +159,8 @@ void
 worker_teardown(struct worker *w)
 {
 	tcp_stack_fini(&w->stack);
+	rte_free(w->delay);
+	w->delay = NULL;
 }
 
 static void
@@ -122,6 +188,7 @@ worker_main(void *arg)
 	struct tt_app *app = &tt_app;
 	const uint16_t burst = app->cfg.gen.burst;
 	const uint64_t idle_sleep = app->cfg.gen.idle_sleep;
+	const double rx_drop = app->cfg.fault.rx_drop;
 	const bool reporter = w->lcore_id == rte_get_main_lcore();
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct tcp_seg seg;
@@ -148,6 +215,11 @@ worker_main(void *arg)
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				TT_ADD(&w->st, bytes_rx, m->pkt_len);
+				if (rx_drop > 0 && fault_rand01(w) < rx_drop) {
+					TT_INC(&w->st, fault_rx_drops);
+					rte_pktmbuf_free(m);
+					continue;
+				}
 				if (net_input(&w->nif[p], m, &seg, w->now) == NET_TCP) {
 					tcp_input(&w->stack, &seg, w->now);
 					rte_pktmbuf_free(m);
@@ -157,6 +229,8 @@ worker_main(void *arg)
 		tcp_timers_run(&w->stack, w->now);
 		if (app->phase != TT_RUN)
 			drain_step(app, w);
+		if (w->delay != NULL)
+			delay_release(w, w->done);
 		tx_flush(w);
 		if (reporter) {
 			if (app->cfg.gen.duration && w->now >= app->cfg.gen.duration &&

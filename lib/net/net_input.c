@@ -267,6 +267,21 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 					     sizeof(*eth));
 		icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
 	}
+	if (hlen > sizeof(*ip)) {
+		/* RFC 1122 3.2.2.6 wants record-route and timestamp options
+		 * updated and source routes reversed in the reply; we answer
+		 * without options instead of echoing them unchanged. */
+		uint8_t *base = rte_pktmbuf_mtod(m, uint8_t *);
+		unsigned int optlen = hlen - sizeof(*ip);
+
+		memmove(base + optlen, base, sizeof(*eth) + sizeof(*ip));
+		rte_pktmbuf_adj(m, (uint16_t)optlen);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+					     sizeof(*eth));
+		ip->version_ihl = RTE_IPV4_VHL_DEF;
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
+							      l4len));
+	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
 	/* Back the way it came: the sender's MAC is the right next hop for

@@ -80,7 +80,8 @@ net_mbuf_writable(const struct rte_mbuf *m)
 }
 
 /* Handle one ARP frame (Ethernet header at the start of m); frees m. */
-enum net_verdict arp_input(struct net_if *nif, struct rte_mbuf *m, uint64_t now);
+enum net_verdict arp_input(struct net_if *nif, struct rte_mbuf *m,
+			   uint64_t now);
 
 /*
  * MAC of next hop ip for output, or NULL when unresolved (a rate-limited

@@ -113,7 +113,14 @@ const char *tcp_state_name(enum tcp_state s);
 	X(http_bad_requests,    "malformed requests answered with 400") \
 	X(http_keepalive_timeouts, "idle keep-alive connections closed") \
 	X(http_keepalive_limit, "connections closed at keepalive_requests") \
-	X(close_wait_delayed,   "closes held in CLOSE_WAIT by close_wait_delay")
+	X(close_wait_delayed,   "closes held in CLOSE_WAIT by close_wait_delay") \
+	X(fault_drop_fin1,      "injected drops: first FIN") \
+	X(fault_drop_fin1_ack,  "injected drops: ACK of the first FIN") \
+	X(fault_drop_fin2,      "injected drops: second FIN") \
+	X(fault_drop_fin2_ack,  "injected drops: final ACK") \
+	X(fault_rx_drops,       "injected drops: any received packet") \
+	X(fault_tx_drops,       "injected drops: any sent packet") \
+	X(fault_tx_delayed,     "packets held back by [fault] tx_delay")
 
 enum tt_counter {
 #define X(n, h) TT_C_##n,

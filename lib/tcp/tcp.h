@@ -166,6 +166,9 @@ struct tcp_stack {
 	unsigned n_listen;
 	bool accepting;
 
+	const struct tt_fault_config *fault;   /* NULL: no close-step drops */
+	uint64_t fault_rng;
+
 	uint32_t isn_secret;
 	uint64_t rng;
 	uint64_t challenge_window;  /* RFC 5961 7: rate-limit challenge ACKs */
@@ -178,6 +181,11 @@ int tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		   uint32_t tw_capacity, uint64_t tick_us, uint64_t seed, uint64_t now);
 /* Free everything (connections are released without sending anything). */
 void tcp_stack_fini(struct tcp_stack *s);
+
+/* Drop close-step segments with the [fault] probabilities (teardown.md
+ * "What happens when each segment is lost"), reproducibly from seed. */
+void tcp_stack_set_fault(struct tcp_stack *s, const struct tt_fault_config *f,
+			 uint64_t seed);
 
 int tcp_listen(struct tcp_stack *s, uint16_t port, const struct tcp_app_ops *app,
 	       void *app_arg);

@@ -529,11 +529,15 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	s->now = now;
 	c = tcp_lookup(s, &seg->t);
 	if (c != NULL) {
+		if (s->fault != NULL && tcp_fault_rx(s, c, seg))
+			return;
 		conn_input(s, c, seg);
 		return;
 	}
 	r = tcp_tw_lookup(s, &seg->t);
 	if (r != NULL) {
+		if (s->fault != NULL && tcp_fault_rx_tw(s, seg))
+			return;
 		tcp_tw_input(s, r, seg);
 		return;
 	}

@@ -77,7 +77,7 @@ xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 
 	if (seg->flags & TCP_F_ACK)
 		ack_sent(c);
-	s->ops.xmit(s->ops_arg, seg, seg->len ? fill_from_app : NULL, &f);
+	tcp_emit(s, c, seg, seg->len ? fill_from_app : NULL, &f);
 }
 
 void
@@ -262,7 +262,7 @@ tcp_send_rst_conn(struct tcp_stack *s, struct tcp_conn *c)
 	/* As Linux's tcp_send_active_reset: RST|ACK at snd_nxt. */
 	seg_init(s, c, &seg, TCP_F_RST | TCP_F_ACK, c->snd_nxt);
 	seg.opts = 0;
-	s->ops.xmit(s->ops_arg, &seg, NULL, NULL);
+	tcp_emit(s, NULL, &seg, NULL, NULL);
 	TT_INC(s->st, rsts_sent);
 }
 
@@ -285,7 +285,7 @@ tcp_send_rst_reply(struct tcp_stack *s, const struct tcp_seg *in)
 			!!(in->flags & TCP_F_FIN);
 		seg.flags = TCP_F_RST | TCP_F_ACK;
 	}
-	s->ops.xmit(s->ops_arg, &seg, NULL, NULL);
+	tcp_emit(s, NULL, &seg, NULL, NULL);
 	TT_INC(s->st, rsts_sent);
 }
 

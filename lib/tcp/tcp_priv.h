@@ -36,6 +36,24 @@ conn_of_timer(struct tmw_timer *t)
 	return (struct tcp_conn *)((char *)t - __builtin_offsetof(struct tcp_conn, timer));
 }
 
+/* tcp_fault.c: true when the segment is to be dropped (counted). */
+bool tcp_fault_tx(struct tcp_stack *s, const struct tcp_conn *c,
+		  const struct tcp_seg *seg);
+bool tcp_fault_tx_tw(struct tcp_stack *s);
+bool tcp_fault_rx(struct tcp_stack *s, const struct tcp_conn *c,
+		  const struct tcp_seg *seg);
+bool tcp_fault_rx_tw(struct tcp_stack *s, const struct tcp_seg *seg);
+
+/* Every segment leaves through here: the one place faults are injected. */
+static inline void
+tcp_emit(struct tcp_stack *s, const struct tcp_conn *c, const struct tcp_seg *seg,
+	 tcp_fill_fn fill, void *fill_arg)
+{
+	if (s->fault != NULL && c != NULL && tcp_fault_tx(s, c, seg))
+		return;
+	s->ops.xmit(s->ops_arg, seg, fill, fill_arg);
+}
+
 /* tcp_stack.c */
 void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
 struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);

@@ -123,7 +123,9 @@ tw_send_ack(struct tcp_stack *s, const struct tw_rec *r)
 		seg.tsval = tcp_ts_now(s->now, tcp_ts_offset(s, &r->t));
 		seg.tsecr = r->ts_recent;
 	}
-	s->ops.xmit(s->ops_arg, &seg, NULL, NULL);
+	if (s->fault != NULL && tcp_fault_tx_tw(s))
+		return;
+	tcp_emit(s, NULL, &seg, NULL, NULL);
 }
 
 static void

@@ -53,7 +53,9 @@ static const struct rte_ether_addr our_mac = {{ 0x02, 0, 0, 0, 0, 0x01 }};
 static const struct rte_ether_addr peer_mac = {{ 0x02, 0, 0, 0, 0, 0x02 }};
 static const struct rte_ether_addr gw_mac = {{ 0x02, 0, 0, 0, 0, 0xfe }};
 static const struct rte_ether_addr gw_mac2 = {{ 0x02, 0, 0, 0, 0, 0xfd }};
-static const struct rte_ether_addr bcast_mac = {{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }};
+static const struct rte_ether_addr bcast_mac = {
+	{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }
+};
 static const struct rte_ether_addr zero_mac;
 
 static struct rte_mempool *pool;
