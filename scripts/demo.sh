@@ -58,6 +58,7 @@ command -v stdbuf >/dev/null && TT_SERVER_WRAP="stdbuf -oL"
 # --duration is only a safety net: the demo stops tcpterm itself (SIGTERM,
 # which drains) once wrk is done and the table has shown the aftermath.
 if ! tt_up --duration $((SECS + 60)); then
+	tt_server_log_tail
 	tt_die "tcpterm did not come up (log: $TT_SERVER_LOG)"
 fi
 echo "tcpterm $TT_SERVER_IP answers; kernel side $TT_KERNEL_IP in $TT_NS"

@@ -305,12 +305,21 @@ tt_netns_add()
 }
 
 _tt_tap_exists() { ip link show dev "$TT_IF" >/dev/null 2>&1; }
+_tt_stats_started() { [ -s "$TT_STATS_JSON" ]; }
 
-# Wait for tcpterm's tap to appear, move it into the namespace, address it.
+# Wait for tcpterm's tap, move it into the namespace, address it.
+# The tap PMD creates the interface when EAL probes it, but attaches each
+# queue later (queue setup opens /dev/net/tun again and attaches by name, in
+# tcpterm's namespace) and brings the link up at port start.  Moving the
+# interface before that makes the queues attach to a new interface left
+# behind, and the namespace side never reaches tcpterm.  So wait for the
+# first stats line too: tcpterm writes it once its ports are started.
 tt_tap_to_netns()
 {
 	tt_wait_for -s "${TT_TAP_TIMEOUT:-60}" "interface $TT_IF" _tt_tap_exists ||
 		return 1
+	tt_wait_for -s "${TT_TAP_TIMEOUT:-60}" "tcpterm's first stats line" \
+		_tt_stats_started || return 1
 	ip link set "$TT_IF" netns "$TT_NS" &&
 		ip -n "$TT_NS" addr add "$TT_KERNEL_IP/$TT_PREFIXLEN" dev "$TT_IF" &&
 		ip -n "$TT_NS" link set "$TT_IF" up
@@ -336,10 +345,7 @@ tt_up()
 {
 	tt_netns_add || { tt_log "cannot create namespace $TT_NS"; return 1; }
 	tt_server_start "$@"
-	if ! tt_tap_to_netns || ! tt_wait_http; then
-		tt_server_log_tail
-		return 1
-	fi
+	tt_tap_to_netns && tt_wait_http
 }
 
 # ---------------------------------------------------------------- e2e
@@ -606,21 +612,30 @@ tt_wrk_check()
 # tt_build DIR [meson option...]: configure DIR if needed (or apply the
 # options), then build.  A build directory meson can no longer read (made by
 # another meson version, half-deleted) is wiped and set up again.  Output
-# goes to stdout unless TT_BUILD_LOG names a file.
+# goes to TT_BUILD_LOG if set, else to stdout.
+_tt_build_run()
+{
+	if [ -n "${TT_BUILD_LOG:-}" ]; then
+		tt_run "$@" >>"$TT_BUILD_LOG" 2>&1
+	else
+		tt_run "$@"
+	fi
+}
+
 tt_build()
 {
-	local dir=$1 log=${TT_BUILD_LOG:-/dev/stdout}
+	local dir=$1
 	shift
 	if [ -f "$dir/meson-private/coredata.dat" ] &&
 		meson introspect "$dir" --projectinfo >/dev/null 2>&1; then
-		if [ $# -gt 0 ] && ! meson configure "$dir" "$@" >>"$log" 2>&1; then
-			tt_run meson setup --wipe "$dir" "$@" >>"$log" 2>&1 || return 1
+		if [ $# -gt 0 ] && ! _tt_build_run meson configure "$dir" "$@"; then
+			_tt_build_run meson setup --wipe "$dir" "$@" || return 1
 		fi
 	elif [ -f "$dir/meson-private/coredata.dat" ]; then
 		tt_log "$dir is stale: wiping it"
-		tt_run meson setup --wipe "$dir" "$@" >>"$log" 2>&1 || return 1
+		_tt_build_run meson setup --wipe "$dir" "$@" || return 1
 	else
-		tt_run meson setup "$dir" "$@" >>"$log" 2>&1 || return 1
+		_tt_build_run meson setup "$dir" "$@" || return 1
 	fi
-	tt_run ninja -C "$dir" >>"$log" 2>&1
+	_tt_build_run ninja -C "$dir"
 }

@@ -105,7 +105,9 @@ build_and_test()
 	# once meson has exited and it has printed the rest.
 	log=$TT_WORKDIR/$dir.test.log
 	: >"$log"
-	meson test -C "$dir" --print-errorlogs "${args[@]}" >"$log" 2>&1 &
+	# shellcheck disable=SC2086 # a word list
+	meson test -C "$dir" --print-errorlogs ${TT_MESON_TEST_ARGS:-} "${args[@]}" \
+		>"$log" 2>&1 &
 	mpid=$!
 	TT_PIDS+=("$mpid")
 	tt_spawn tail -n +1 -F --pid="$mpid" "$log" 2>/dev/null
@@ -146,7 +148,8 @@ build_and_test build "unit conformance e2e"
 # shellcheck disable=SC2054 # commas belong to the option
 asan_opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
 grep -q "'bench'" meson_options.txt 2>/dev/null && asan_opts+=(-Dbench=false)
-build_and_test build-asan "unit conformance" "${asan_opts[@]}"
+TT_MESON_TEST_ARGS="--timeout-multiplier 3" \
+	build_and_test build-asan "unit conformance" "${asan_opts[@]}"
 
 cleanup
 trap - EXIT

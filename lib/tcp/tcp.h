@@ -153,6 +153,7 @@ struct tcp_stack {
 	struct tcp_stack_ops ops;
 	void *ops_arg;
 	uint64_t now;              /* time of the segment/timer being processed */
+	bool in_input;             /* verbs defer tcp_output to the end of input */
 
 	struct conn_table ct;
 	struct tcp_conn *pool;     /* max_conns records */

@@ -202,7 +202,10 @@ static bool
 seq_acceptable(const struct tcp_stack *s, const struct tcp_conn *c,
 	       const struct tcp_seg *seg)
 {
-	uint32_t wnd = s->cfg->rcv_wnd;
+	/* The window we advertised, not the configured one: without window
+	 * scaling only 65535 bytes were offered. */
+	uint32_t wnd = (uint32_t)tcp_rcv_wnd_field(s, c) <<
+		((c->flags & TF_WS) ? c->rcv_wscale : 0);
 	uint32_t len = seg->len + !!(seg->flags & TCP_F_SYN) + !!(seg->flags & TCP_F_FIN);
 	uint32_t lo = c->rcv_nxt, hi = c->rcv_nxt + wnd;
 
@@ -388,63 +391,66 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	if (len > 0) {
 		if (c->flags & TF_ORPHAN) {
 			/* teardown.md: data for a connection the application
-			 * closed gets RST (Linux tcp_rcv_state_process, RCV_SHUTDOWN). */
-			tcp_send_rst_conn(s, c);
+			 * closed gets RST (Linux tcp_rcv_state_process with
+			 * RCV_SHUTDOWN, answered as tcp_v4_send_reset:
+			 * <SEQ=SEG.ACK>). */
+			tcp_send_rst_reply(s, seg);
 			conn_release(s, c, TCP_CLOSED_ABORT);
 			return false;
 		}
 		c->rcv_nxt += len;
 		schedule_ack(s, c);
-		if (c->app->recv != NULL) {
-			c->app->recv(c->app_arg, c, p, len, s->now);
-			if (c->flags & TF_FREED)
-				return false;
+	}
+	if (fin) {
+		/* The FIN is in order: end of the peer's stream.  The state
+		 * changes before the application reads, as in a kernel stack
+		 * where the whole segment is processed first. */
+		c->rcv_nxt++;
+		c->flags |= TF_RCV_FIN;
+		switch (c->state) {
+		case TCP_ESTABLISHED:
+			conn_set_state(s, c, TCP_CLOSE_WAIT);
+			TT_INC(s->st, passive_closes);
+			c->t_ka = 0;
+			/* As Linux in pingpong mode, delay this ACK: when the
+			 * application closes at once, our FIN carries it (the
+			 * three-way close of teardown.md). */
+			if (s->cfg->delayed_ack == 0) {
+				c->flags |= TF_ACK_NOW;
+			} else if (!(c->flags & TF_DELACK)) {
+				c->flags |= TF_DELACK;
+				c->t_dack = s->now + s->cfg->delayed_ack;
+				conn_timer_update(s, c);
+			}
+			break;
+		case TCP_FIN_WAIT_1:
+			/* Our FIN is not acknowledged yet: simultaneous close. */
+			conn_set_state(s, c, TCP_CLOSING);
+			TT_INC(s->st, simultaneous_closes);
+			c->flags |= TF_ACK_NOW;
+			break;
+		default:
+			break;
 		}
+	}
+	if (len > 0 && c->app->recv != NULL) {
+		c->app->recv(c->app_arg, c, p, len, s->now);
+		if (c->flags & TF_FREED)
+			return false;
 	}
 	if (!fin)
 		return true;
-
-	/* The FIN is in order: end of the peer's stream. */
-	c->rcv_nxt++;
-	c->flags |= TF_RCV_FIN;
-	switch (c->state) {
-	case TCP_ESTABLISHED:
-		conn_set_state(s, c, TCP_CLOSE_WAIT);
-		TT_INC(s->st, passive_closes);
-		c->t_ka = 0;
-		/* As Linux in pingpong mode, delay this ACK: when the
-		 * application closes at once, our FIN carries it (the
-		 * three-way close of teardown.md). */
-		if (s->cfg->delayed_ack == 0) {
-			c->flags |= TF_ACK_NOW;
-		} else if (!(c->flags & TF_DELACK)) {
-			c->flags |= TF_DELACK;
-			c->t_dack = s->now + s->cfg->delayed_ack;
-			conn_timer_update(s, c);
-		}
-		if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
-			c->app->eof(c->app_arg, c, s->now);
-			if (c->flags & TF_FREED)
-				return false;
-		}
-		break;
-	case TCP_FIN_WAIT_1:
-		/* Our FIN is not acknowledged yet: simultaneous close. */
-		conn_set_state(s, c, TCP_CLOSING);
-		TT_INC(s->st, simultaneous_closes);
-		c->flags |= TF_ACK_NOW;
-		break;
-	case TCP_FIN_WAIT_2:
+	if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
+		c->app->eof(c->app_arg, c, s->now);
+		if (c->flags & TF_FREED)
+			return false;
+	}
+	if (c->state == TCP_FIN_WAIT_2) {
+		/* The peer's FIN ends the close: the final ACK, then
+		 * TIME_WAIT (teardown.md step 4). */
 		tcp_send_ack(s, c);
-		if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
-			c->app->eof(c->app_arg, c, s->now);
-			if (c->flags & TF_FREED)
-				return false;
-		}
 		tcp_enter_time_wait(s, c);
 		return false;
-	default:
-		break;
 	}
 	return true;
 }
@@ -514,9 +520,7 @@ conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 
 	if (!ack_input(s, c, seg))
 		return;
-	if (!data_input(s, c, seg))
-		return;
-	tcp_output(s, c);
+	data_input(s, c, seg);
 }
 
 void
@@ -531,7 +535,13 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	if (c != NULL) {
 		if (s->fault != NULL && tcp_fault_rx(s, c, seg))
 			return;
+		s->in_input = true;
 		conn_input(s, c, seg);
+		s->in_input = false;
+		/* One output pass for what the segment and the application's
+		 * reaction to it queued (c is a pool record: still valid). */
+		if (!(c->flags & TF_FREED))
+			tcp_output(s, c);
 		return;
 	}
 	r = tcp_tw_lookup(s, &seg->t);

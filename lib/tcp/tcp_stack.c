@@ -226,7 +226,10 @@ tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len)
 	if (c->flags & (TF_FIN_QUEUED | TF_FREED) || len == 0)
 		return;
 	c->snd_end += len;
-	if (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT)
+	/* Inside tcp_input the segment is processed whole first, as the
+	 * application of a kernel stack reads only afterwards: one output
+	 * pass then sends data, FIN and the ACK together. */
+	if (!s->in_input && (c->state == TCP_ESTABLISHED || c->state == TCP_CLOSE_WAIT))
 		tcp_output(s, c);
 }
 
@@ -248,7 +251,7 @@ queue_fin(struct tcp_stack *s, struct tcp_conn *c)
 	default:
 		return;
 	}
-	if (c->state != TCP_FIN_WAIT_1 || (c->flags & TF_ESTABLISHED))
+	if (!s->in_input && (c->state != TCP_FIN_WAIT_1 || (c->flags & TF_ESTABLISHED)))
 		tcp_output(s, c);
 }
 

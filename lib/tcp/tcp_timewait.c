@@ -95,6 +95,8 @@ tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
 	if (seg->len > 0 || (fin && !syn)) {
 		/* Data or a FIN is no ACK loop: answer every one, restart
 		 * 2MSL (RFC 9293 3.10.7.4: "restart the 2 MSL timeout"). */
+		if (paws_reject)
+			return TW_PAWS_ACK;
 		return fin ? TW_ACK_FIN : TW_ACK;
 	}
 	/* Pure ACKs and SYNs: at most one duplicate ACK per 500 ms
@@ -143,7 +145,12 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 	struct tcp_listener *l;
 	bool ack = seg->flags & TCP_F_ACK;
 
-	switch (tw_verdict(s->cfg, r, seg, now_ms, &isn)) {
+	enum tw_verdict v = tw_verdict(s->cfg, r, seg, now_ms, &isn);
+
+	/* A SYN that PAWS rejects is a refused takeover as well. */
+	if ((v == TW_PAWS || v == TW_PAWS_ACK) && (seg->flags & TCP_F_SYN))
+		TT_INC(s->st, tw_syn_refused);
+	switch (v) {
 	case TW_KILL:
 		TT_INC(s->st, tw_rst_killed);
 		TT_INC(s->st, rsts_received);

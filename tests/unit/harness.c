@@ -714,3 +714,15 @@ h_check_gauges_(struct harness *h, const char *file, int line)
 	if (bad)
 		_fail(file, line);
 }
+
+void
+h_expect_cnt_(struct harness *h, const char *file, int line, enum tt_counter k,
+	      uint64_t v)
+{
+	if (h->st.c[k] == v)
+		return;
+	print_error("%s:%d: counter %s is %llu, expected %llu\n", file, line,
+		    tt_counter_names[k], (unsigned long long)h->st.c[k],
+		    (unsigned long long)v);
+	_fail(file, line);
+}

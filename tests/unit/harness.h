@@ -225,4 +225,10 @@ void h_check_gauges_(struct harness *h, const char *file, int line);
 /* Counter value by name, e.g. H_CNT(h, tw_created). */
 #define H_CNT(h, name) ((h)->st.c[TT_C_##name])
 
+/* Fail, naming the counter, unless counter k is v. */
+void h_expect_cnt_(struct harness *h, const char *file, int line, enum tt_counter k,
+		   uint64_t v);
+#define h_expect_cnt(h, name, v) \
+	h_expect_cnt_((h), __FILE__, __LINE__, TT_C_##name, (v))
+
 #endif

@@ -281,6 +281,23 @@ build(uint8_t *b, const struct pkt *p)
 	return (unsigned int)(sizeof(*eth) + sizeof(*ip) + l4len + p->pad);
 }
 
+/* Give the IPv4 header of frame b (len bytes) n bytes of options. */
+static unsigned int
+add_ip_options(uint8_t *b, unsigned int len, const uint8_t *opt,
+	       unsigned int n)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(b + RTE_ETHER_HDR_LEN);
+	unsigned int at = RTE_ETHER_HDR_LEN + sizeof(*ip);
+
+	memmove(b + at + n, b + at, len - at);
+	memcpy(b + at, opt, n);
+	ip->version_ihl = (uint8_t)(0x40 | (20 + n) / 4);
+	ip->total_length = rte_cpu_to_be_16(
+		(uint16_t)(rte_be_to_cpu_16(ip->total_length) + n));
+	fix_ip(b);
+	return len + n;
+}
+
 /* An mbuf holding len bytes of data. */
 static struct rte_mbuf *
 mbuf_of(const void *data, unsigned int len)
@@ -609,6 +626,38 @@ test_icmp_echo_reply(void **state)
 }
 
 static void
+test_icmp_echo_ip_options_not_echoed(void **state)
+{
+	static const uint8_t rr[8] = { 7, 7, 4, 0, 0, 0, 0, 0 }; /* RR */
+	struct pkt p = pkt_ping();
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_icmp_hdr *icmp;
+	struct tcp_seg seg;
+	uint8_t b[512];
+	unsigned int len;
+
+	(void)state;
+	NEED_EAL();
+	len = add_ip_options(b, build(b, &p), rr, sizeof(rr));
+	assert_int_equal(net_input(&fx.nif, mbuf_of(b, len), &seg, T0),
+			 NET_CONSUMED);
+	assert_int_equal(C(fx, icmp_echo_replies), 1);
+	assert_int_equal(fx.cap.n, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(fx.cap.m[0]), 14 + 20 + 8 + 4);
+	assert_memory_equal(data(fx.cap.m[0]), &peer_mac, 6);
+	ip = rte_pktmbuf_mtod_offset(fx.cap.m[0], const struct rte_ipv4_hdr *,
+				     14);
+	assert_int_equal(ip->version_ihl, 0x45);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), 20 + 8 + 4);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), PEER_IP);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	icmp = (const struct rte_icmp_hdr *)(ip + 1);
+	assert_int_equal(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_memory_equal(icmp + 1, "abcd", 4);
+	assert_int_equal(rte_raw_cksum(icmp, 12), 0xffff);
+}
+
+static void
 test_icmp_malformed(void **state)
 {
 	struct pkt p = pkt_ping();
@@ -676,6 +725,20 @@ test_tcp_syn_options_parsed(void **state)
 	assert_non_null(mac);
 	assert_true(rte_is_same_ether_addr(mac, &peer_mac));
 	assert_int_equal(fx.cap.total, 0);
+
+	/* IPv4 options are skipped. */
+	{
+		static const uint8_t ipopt[4] = { 1, 1, 1, 0 };
+		uint8_t b[512];
+		unsigned int len = add_ip_options(b, build(b, &p), ipopt, 4);
+
+		m = expect_tcp(mbuf_of(b, len), &seg);
+		assert_int_equal(seg.opts, TCP_OPT_MSS | TCP_OPT_WSCALE |
+				 TCP_OPT_SACK_OK | TCP_OPT_TS);
+		assert_int_equal(seg.tsval, 0x11223344);
+		assert_ptr_equal(seg.payload, data(m) + 14 + 24 + 40);
+		rte_pktmbuf_free(m);
+	}
 
 	/* A shift above 14 is read as 14 (RFC 7323 2.3). */
 	p.opt[19] = 15;
@@ -1553,6 +1616,7 @@ main(void)
 		T(test_arp_reply_and_gratuitous),
 		T(test_arp_malformed),
 		T(test_icmp_echo_reply),
+		T(test_icmp_echo_ip_options_not_echoed),
 		T(test_icmp_malformed),
 		T(test_tcp_syn_options_parsed),
 		T(test_tcp_data_segment),

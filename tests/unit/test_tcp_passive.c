@@ -46,7 +46,7 @@ test_syn_ack_options(void **state)
 	h_expect_none(h);
 	h_expect_state(h, TCP_SYN_RECEIVED);
 	assert_int_equal(h->st.state[TCP_SYN_RECEIVED], 1);
-	assert_int_equal(H_CNT(h, passive_opens), 1);
+	h_expect_cnt(h, passive_opens, 1);
 	assert_int_equal(h->app.n_established, 0);
 
 	h_advance(h, RTT);
@@ -57,7 +57,7 @@ test_syn_ack_options(void **state)
 	assert_int_equal(h->app.established_at, H_T0 + RTT);
 	assert_int_equal(h->st.state[TCP_SYN_RECEIVED], 0);
 	assert_int_equal(h->st.state[TCP_ESTABLISHED], 1);
-	assert_int_equal(H_CNT(h, conns_established), 1);
+	h_expect_cnt(h, conns_established, 1);
 	c = h_conn(h);
 	assert_non_null(c);
 	assert_true(c->flags & TF_TS);
@@ -130,21 +130,21 @@ test_synack_retransmit_and_give_up(void **state)
 		h_expect_none(h);
 		h_advance_to(h, H_T0 + at_s[i] * H_S);
 		h_expect_at(h, H_T0 + at_s[i] * H_S, SA, iss, h->peer.isn + 1, 0);
-		assert_int_equal(H_CNT(h, synack_retransmits), i + 1);
+		h_expect_cnt(h, synack_retransmits, i + 1);
 	}
 	/* After the last one, one more backed-off timeout (32 s): 63 s. */
 	h_advance_to(h, H_T0 + 63 * H_S - 1 * H_MS);
 	h_expect_none(h);
 	h_expect_state(h, TCP_SYN_RECEIVED);
-	assert_int_equal(H_CNT(h, synack_give_ups), 0);
+	h_expect_cnt(h, synack_give_ups, 0);
 	h_advance_to(h, H_T0 + 63 * H_S);
 	h_expect_state(h, TCP_CLOSED);
 	h_expect_none(h);
-	assert_int_equal(H_CNT(h, synack_give_ups), 1);
-	assert_int_equal(H_CNT(h, synack_retransmits), 5);
+	h_expect_cnt(h, synack_give_ups, 1);
+	h_expect_cnt(h, synack_retransmits, 5);
 	assert_int_equal(h->s.n_conns, 0);
 	assert_int_equal(h->st.state[TCP_SYN_RECEIVED], 0);
-	assert_int_equal(H_CNT(h, conns_closed), 1);
+	h_expect_cnt(h, conns_closed, 1);
 	h_advance(h, 100 * H_S);
 	h_expect_none(h);
 }
@@ -213,7 +213,7 @@ test_delayed_ack(void **state)
 	h_advance_to(h, t + 40 * H_MS);
 	e = h_expect_at(h, t + 40 * H_MS, A, h->iss + 1, h->peer.isn + 101, 0);
 	assert_int_equal(e->seg.wnd, (1u << 20) >> 7);
-	assert_int_equal(H_CNT(h, delayed_acks), 1);
+	h_expect_cnt(h, delayed_acks, 1);
 	h_advance(h, 1 * H_S);
 	h_expect_none(h);
 }
@@ -311,8 +311,8 @@ test_rst_for_closed_port(void **state)
 	h_input(h, &seg);
 	h_expect_none(h);
 
-	assert_int_equal(H_CNT(h, rsts_sent), 5);
-	assert_int_equal(H_CNT(h, drop_no_listener), 6);
+	h_expect_cnt(h, rsts_sent, 5);
+	h_expect_cnt(h, drop_no_listener, 6);
 	assert_int_equal(h->s.n_conns, 0);
 }
 
@@ -330,7 +330,7 @@ test_rst_for_ack_to_listener(void **state)
 	seg = h_mk(h, PA, 2000, 3500, 100);
 	h_input(h, &seg);
 	h_expect(h, TCP_F_RST, 3500, H_ANY, 0);
-	assert_int_equal(H_CNT(h, drop_no_conn), 2);
+	h_expect_cnt(h, drop_no_conn, 2);
 	/* An RST to a listener is dropped silently. */
 	seg = h_mk_rst(h, 2000);
 	h_input(h, &seg);
@@ -354,8 +354,8 @@ test_rst_in_window_challenge_ack(void **state)
 	h_expect(h, A, h->iss + 1, h->peer.isn + 1, 0);
 	h_expect_none(h);
 	h_expect_state(h, TCP_ESTABLISHED);
-	assert_int_equal(H_CNT(h, challenge_acks), 1);
-	assert_int_equal(H_CNT(h, rsts_received), 0);
+	h_expect_cnt(h, challenge_acks, 1);
+	h_expect_cnt(h, rsts_received, 0);
 
 	/* Outside the window: dropped, no answer. */
 	seg = h_mk_rst(h, h->peer.snd_nxt + (1u << 21));
@@ -372,7 +372,7 @@ test_rst_in_window_challenge_ack(void **state)
 	h_input(h, &seg);
 	h_expect_none(h);
 	h_expect_state(h, TCP_CLOSED);
-	assert_int_equal(H_CNT(h, rsts_received), 1);
+	h_expect_cnt(h, rsts_received, 1);
 	assert_int_equal(h->app.n_closed, 1);
 	assert_int_equal(h->app.close_reason, TCP_CLOSED_RESET);
 	assert_int_equal(h->st.state[TCP_ESTABLISHED], 0);
@@ -398,7 +398,7 @@ test_syn_in_established_challenge_ack(void **state)
 	h_expect(h, A, h->iss + 1, h->peer.isn + 1, 0);
 	h_expect_none(h);
 	h_expect_state(h, TCP_ESTABLISHED);
-	assert_int_equal(H_CNT(h, challenge_acks), 1);
+	h_expect_cnt(h, challenge_acks, 1);
 
 	seg.seq = h->peer.isn - 100000;
 	h_input(h, &seg);
@@ -433,7 +433,7 @@ test_table_full(void **state)
 	h_expect(h, RA, 0, h->peer.isn + 1, 0);
 	h_expect_none(h);
 	h_expect_state(h, TCP_CLOSED);
-	assert_int_equal(H_CNT(h, conn_table_full), 1);
+	h_expect_cnt(h, conn_table_full, 1);
 	assert_int_equal(h->s.n_conns, 2);
 
 	/* A record freed is a record available. */
@@ -445,7 +445,7 @@ test_table_full(void **state)
 	h_in_syn(h, OPTS_ALL);
 	h_expect(h, SA, H_ANY, h->peer.isn + 1, 0);
 	h_expect_state(h, TCP_SYN_RECEIVED);
-	assert_int_equal(H_CNT(h, conn_table_full), 1);
+	h_expect_cnt(h, conn_table_full, 1);
 }
 
 static void
@@ -471,7 +471,7 @@ test_rto_retransmit_karn(void **state)
 	e = h_expect_at(h, t + 210 * H_MS, PA, h->iss + 1, h->peer.isn + 1, 100);
 	for (unsigned i = 0; i < 100; i++)
 		assert_int_equal(e->data[i], h_pattern(i));
-	assert_int_equal(H_CNT(h, data_retransmits), 1);
+	h_expect_cnt(h, data_retransmits, 1);
 	/* RFC 6298 5.5: back off, 420 ms. */
 	h_advance_to(h, t + 629 * H_MS);
 	h_expect_none(h);
@@ -545,11 +545,11 @@ test_fast_retransmit(void **state)
 	for (unsigned i = 0; i < 1448; i++)
 		assert_int_equal(e->data[i], h_pattern(1448 + i));
 	h_expect_none(h);
-	assert_int_equal(H_CNT(h, fast_retransmits), 1);
+	h_expect_cnt(h, fast_retransmits, 1);
 	/* More duplicates do not resend it again. */
 	h_input(h, &ack);
 	h_expect_none(h);
-	assert_int_equal(H_CNT(h, fast_retransmits), 1);
+	h_expect_cnt(h, fast_retransmits, 1);
 }
 
 static void
@@ -567,7 +567,7 @@ test_paws_drop_established(void **state)
 	h_input(h, &seg);
 	h_expect(h, A, h->iss + 1, h->peer.isn + 1, 0);
 	assert_int_equal(h->app.recv_bytes, 0);
-	assert_int_equal(H_CNT(h, drop_paws), 1);
+	h_expect_cnt(h, drop_paws, 1);
 	h_expect_state(h, TCP_ESTABLISHED);
 }
 
@@ -619,8 +619,8 @@ test_state_gauges(void **state)
 		if (i != TCP_LISTEN)
 			assert_int_equal(h->st.state[i], 0);
 	h_check_gauges(h);
-	assert_int_equal(H_CNT(h, conns_opened), 2);
-	assert_int_equal(H_CNT(h, conns_closed), 2);
+	h_expect_cnt(h, conns_opened, 2);
+	h_expect_cnt(h, conns_closed, 2);
 }
 
 int

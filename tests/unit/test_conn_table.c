@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The 4-tuple -> connection hash: insert, lookup, remove, chains of
+ * colliding tuples, more entries than it was sized for, a million entries.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcp/conn_table.h"
+
+/* Tuple number i: many clients on many ports to one server port, as a
+ * terminator sees them. */
+static struct tcp_tuple
+tuple(uint32_t i)
+{
+	struct tcp_tuple t = {
+		.laddr = 0xc6120001u,
+		.raddr = 0xc6120002u + (i >> 16),
+		.lport = 80,
+		.rport = (uint16_t)i,
+	};
+
+	return t;
+}
+
+static struct ct_node *
+nodes_new(uint32_t n)
+{
+	struct ct_node *v = calloc(n, sizeof(*v));
+
+	assert_non_null(v);
+	for (uint32_t i = 0; i < n; i++)
+		v[i].t = tuple(i);
+	return v;
+}
+
+static void
+test_insert_lookup_remove(void **state)
+{
+	struct conn_table ct;
+	struct ct_node *v = nodes_new(100);
+	struct tcp_tuple t;
+
+	(void)state;
+	assert_int_equal(ct_init(&ct, 100), 0);
+	/* Sized to a power of two at least as large as asked. */
+	assert_int_equal(ct.mask + 1, 128);
+	for (uint32_t i = 0; i < 100; i++)
+		ct_insert(&ct, &v[i]);
+	assert_int_equal(ct.count, 100);
+	for (uint32_t i = 0; i < 100; i++) {
+		t = tuple(i);
+		assert_ptr_equal(ct_lookup(&ct, &t), &v[i]);
+	}
+	t = tuple(100);
+	assert_null(ct_lookup(&ct, &t));
+	/* Each field of the tuple matters. */
+	t = tuple(5);
+	t.laddr++;
+	assert_null(ct_lookup(&ct, &t));
+	t = tuple(5);
+	t.lport++;
+	assert_null(ct_lookup(&ct, &t));
+	t = tuple(5);
+	t.raddr ^= 0x100;
+	assert_null(ct_lookup(&ct, &t));
+
+	for (uint32_t i = 0; i < 100; i += 2)
+		assert_int_equal(ct_remove(&ct, &v[i]), 0);
+	assert_int_equal(ct.count, 50);
+	for (uint32_t i = 0; i < 100; i++) {
+		t = tuple(i);
+		assert_ptr_equal(ct_lookup(&ct, &t), i % 2 ? &v[i] : NULL);
+	}
+	/* Removing what is not there is reported, and harmless. */
+	assert_int_equal(ct_remove(&ct, &v[0]), -1);
+	assert_int_equal(ct.count, 50);
+	/* Re-insert after remove. */
+	ct_insert(&ct, &v[0]);
+	t = tuple(0);
+	assert_ptr_equal(ct_lookup(&ct, &t), &v[0]);
+	ct_free(&ct);
+	free(v);
+}
+
+static void
+test_collisions(void **state)
+{
+	struct conn_table ct;
+	struct ct_node v[8];
+	struct tcp_tuple t;
+	uint32_t n = 0;
+
+	(void)state;
+	assert_int_equal(ct_init(&ct, 16), 0);
+	/* Find eight tuples that share bucket 3. */
+	for (uint32_t i = 0; n < 8; i++) {
+		t = tuple(i);
+		if ((tcp_tuple_hash(&t) & ct.mask) == 3) {
+			v[n].t = t;
+			ct_insert(&ct, &v[n]);
+			n++;
+		}
+		assert_true(i < 1000000);
+	}
+	for (uint32_t i = 0; i < 8; i++)
+		assert_ptr_equal(ct_lookup(&ct, &v[i].t), &v[i]);
+	/* Remove from the middle, the head (last inserted) and the tail of
+	 * the chain; the rest stay reachable. */
+	assert_int_equal(ct_remove(&ct, &v[3]), 0);
+	assert_int_equal(ct_remove(&ct, &v[7]), 0);
+	assert_int_equal(ct_remove(&ct, &v[0]), 0);
+	for (uint32_t i = 0; i < 8; i++)
+		assert_ptr_equal(ct_lookup(&ct, &v[i].t),
+				 (i == 3 || i == 7 || i == 0) ? NULL : &v[i]);
+	assert_int_equal(ct.count, 5);
+	ct_free(&ct);
+}
+
+static void
+test_more_than_sized(void **state)
+{
+	struct conn_table ct;
+	struct ct_node *v = nodes_new(5000);
+
+	(void)state;
+	/* A chained table has no hard limit: the stack's pool is what caps
+	 * connections (tested in test_tcp_passive). */
+	assert_int_equal(ct_init(&ct, 16), 0);
+	for (uint32_t i = 0; i < 5000; i++)
+		ct_insert(&ct, &v[i]);
+	for (uint32_t i = 0; i < 5000; i++)
+		assert_ptr_equal(ct_lookup(&ct, &v[i].t), &v[i]);
+	for (uint32_t i = 0; i < 5000; i++)
+		assert_int_equal(ct_remove(&ct, &v[i]), 0);
+	assert_int_equal(ct.count, 0);
+	for (uint32_t b = 0; b <= ct.mask; b++)
+		assert_null(ct.buckets[b]);
+	ct_free(&ct);
+	free(v);
+}
+
+static void
+test_one_million(void **state)
+{
+	const uint32_t n = 1000000;
+	struct conn_table ct;
+	struct ct_node *v = nodes_new(n);
+	uint32_t longest = 0;
+
+	(void)state;
+	assert_int_equal(ct_init(&ct, n), 0);
+	for (uint32_t i = 0; i < n; i++)
+		ct_insert(&ct, &v[i]);
+	assert_int_equal(ct.count, n);
+	for (uint32_t i = 0; i < n; i++)
+		if (ct_lookup(&ct, &v[i].t) != &v[i])
+			fail_msg("tuple %u not found", i);
+	/* The hash spreads sequential ports and addresses: no long chains
+	 * (about one entry per bucket on average). */
+	for (uint32_t b = 0; b <= ct.mask; b++) {
+		uint32_t len = 0;
+
+		for (struct ct_node *p = ct.buckets[b]; p != NULL; p = p->next)
+			len++;
+		if (len > longest)
+			longest = len;
+	}
+	assert_true(longest <= 16);
+	for (uint32_t i = 0; i < n; i += 2)
+		assert_int_equal(ct_remove(&ct, &v[i]), 0);
+	for (uint32_t i = 0; i < n; i++)
+		if (ct_lookup(&ct, &v[i].t) != (i % 2 ? &v[i] : NULL))
+			fail_msg("tuple %u wrong after removals", i);
+	for (uint32_t i = 1; i < n; i += 2)
+		assert_int_equal(ct_remove(&ct, &v[i]), 0);
+	assert_int_equal(ct.count, 0);
+	ct_free(&ct);
+	free(v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_insert_lookup_remove),
+		cmocka_unit_test(test_collisions),
+		cmocka_unit_test(test_more_than_sized),
+		cmocka_unit_test(test_one_million),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
