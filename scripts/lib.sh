@@ -327,8 +327,9 @@ tt_tap_to_netns()
 
 tt_ns() { ip netns exec "$TT_NS" "$@"; }
 
-# One request with "Connection: close": tcpterm closes, so the probe leaves
-# no TIME_WAIT on the kernel side to confuse later checks.
+# One request with "Connection: close", so tcpterm closes: the probe should
+# leave no TIME_WAIT on the kernel side.  (curl may still close first when
+# tcpterm's FIN does not ride on the response; the e2e checks allow it.)
 _tt_http_probe()
 {
 	tt_ns curl -s -o /dev/null -m 1 -H 'Connection: close' \

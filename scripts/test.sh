@@ -148,7 +148,7 @@ build_and_test build "unit conformance e2e"
 # shellcheck disable=SC2054 # commas belong to the option
 asan_opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
 grep -q "'bench'" meson_options.txt 2>/dev/null && asan_opts+=(-Dbench=false)
-TT_MESON_TEST_ARGS="--timeout-multiplier 3" \
+TT_MESON_TEST_ARGS="--timeout-multiplier 2" \
 	build_and_test build-asan "unit conformance" "${asan_opts[@]}"
 
 cleanup

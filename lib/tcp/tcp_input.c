@@ -411,7 +411,6 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		case TCP_ESTABLISHED:
 			conn_set_state(s, c, TCP_CLOSE_WAIT);
 			TT_INC(s->st, passive_closes);
-			c->t_ka = 0;
 			/* As Linux in pingpong mode, delay this ACK: when the
 			 * application closes at once, our FIN carries it (the
 			 * three-way close of teardown.md). */

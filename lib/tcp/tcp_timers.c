@@ -85,7 +85,10 @@ timer_keepalive(struct tcp_stack *s, struct tcp_conn *c)
 		conn_release(s, c, TCP_CLOSED_TIMEOUT);
 		return false;
 	}
-	if (!cfg->keepalive || c->state != TCP_ESTABLISHED)
+	/* Linux probes whenever the application still holds a synchronized
+	 * connection: ESTABLISHED, CLOSE_WAIT, a half-closed FIN_WAIT_2. */
+	if (!cfg->keepalive || (c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT &&
+				c->state != TCP_FIN_WAIT_2))
 		return true;
 	idle = s->now - c->last_rx;
 	if (c->ka_probes == 0 && idle < cfg->keepalive_time) {
