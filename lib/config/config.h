@@ -6,7 +6,7 @@
  * tcpterm configuration: an INI file read with rte_cfgfile, then
  * `--set section.key=value` overrides, then validation.  Read-only once the
  * workers start.  Every key, its default and its range are listed once in
- * config.c's key table, which also feeds `tcpterm --help-config` and the
+ * config_keys.c's key table, which also feeds `tcpterm --help-config` and the
  * README's reference.
  *
  * Times are given in the file in the unit the key's name or doc says
