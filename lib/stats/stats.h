@@ -106,7 +106,16 @@ const char *tcp_state_name(enum tcp_state s);
 	X(tw_dup_acks,          "duplicate ACKs sent from TIME_WAIT") \
 	X(tw_overflow,          "closes without TIME_WAIT: max_tw_buckets (Linux policy)") \
 	X(tw_evicted,           "TIME_WAIT records evicted (evict_oldest policy)") \
-	X(tw_reused,            "outbound tuples reused from TIME_WAIT") \
+	X(tw_reused,            "outbound tuples reused from TIME_WAIT (tw_reuse)") \
+	X(tuples_skipped,       "outbound tuples skipped: held in TIME_WAIT, not reusable") \
+	X(port_exhausted,       "connects postponed: no free tuple to any target") \
+	X(connect_failed_refused, "connects failed: RST in SYN_SENT") \
+	X(connect_failed_timeout, "connects failed: no SYN-ACK after syn_retries") \
+	X(connect_failed_table_full, "connects not started: connection table full") \
+	X(connects_started,     "outbound connects started (SYN sent)") \
+	X(http_client_requests, "HTTP requests sent by the client") \
+	X(http_client_responses, "HTTP responses received by the client") \
+	X(http_client_bad_responses, "malformed or unexpected responses (connection reset)") \
 	X(tw_drained,           "TIME_WAIT records dropped at exit") \
 	X(http_requests,        "HTTP requests parsed") \
 	X(http_responses,       "HTTP responses queued") \

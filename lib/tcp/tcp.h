@@ -191,6 +191,17 @@ void tcp_stack_set_fault(struct tcp_stack *s, const struct tt_fault_config *f,
 int tcp_listen(struct tcp_stack *s, uint16_t port, const struct tcp_app_ops *app,
 	       void *app_arg);
 
+/*
+ * Active open (RFC 9293 3.10.1): a connection from t (local = ours) in
+ * SYN_SENT, its SYN sent now.  iss 0 means "generate one" (RFC 6528); a
+ * tuple reused from TIME_WAIT passes old snd_nxt + 65537.  Returns NULL
+ * when the connection table is full (counted in connect_failed_table_full)
+ * or the tuple is in use.  app->established is called on the SYN-ACK.
+ */
+struct tcp_conn *tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t,
+			     const struct tcp_app_ops *app, void *app_arg,
+			     uint32_t iss, uint64_t now);
+
 /* One received segment. */
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
 

@@ -163,6 +163,7 @@ syn_sent_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 	if (seg->flags & TCP_F_RST) {
 		if (ack_ok) {
 			TT_INC(s->st, rsts_received);
+			TT_INC(s->st, connect_failed_refused);
 			conn_release(s, c, TCP_CLOSED_RESET);
 		}
 		return;

@@ -358,3 +358,38 @@ tcp_stack_abort_all(struct tcp_stack *s)
 	}
 	return n;
 }
+
+struct tcp_conn *
+tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t, const struct tcp_app_ops *app,
+	    void *app_arg, uint32_t iss, uint64_t now)
+{
+	const struct tt_tcp_config *cfg = s->cfg;
+	struct tcp_conn *c;
+
+	s->now = now;
+	if (tcp_lookup(s, t) != NULL)
+		return NULL;
+	c = conn_alloc(s, t);
+	if (c == NULL) {
+		TT_INC(s->st, connect_failed_table_full);
+		return NULL;
+	}
+	c->app = app;
+	c->app_arg = app_arg;
+	conn_set_state(s, c, TCP_SYN_SENT);
+	c->iss = iss ? iss : tcp_isn(s, t);
+	c->snd_una = c->iss;
+	c->snd_nxt = c->iss;
+	c->snd_max = c->iss;
+	c->snd_end = c->iss + 1;
+	c->rcv_wscale = cfg->wscale;   /* offered; kept only if the peer agrees */
+	c->mss = cfg->mss;
+	c->cwnd = cfg->init_cwnd * c->mss;
+	c->ssthresh = UINT32_MAX;
+	c->last_rx = now;
+	TT_INC(s->st, active_opens);
+	TT_INC(s->st, connects_started);
+	tcp_send_syn(s, c);
+	tcp_arm_rto(s, c);
+	return c;
+}

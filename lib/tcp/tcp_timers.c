@@ -39,6 +39,7 @@ timer_rexmt(struct tcp_stack *s, struct tcp_conn *c)
 	case TCP_SYN_SENT:
 		if (c->retries >= cfg->syn_retries) {
 			TT_INC(s->st, syn_give_ups);
+			TT_INC(s->st, connect_failed_timeout);
 			conn_release(s, c, TCP_CLOSED_TIMEOUT);
 			return false;
 		}
