@@ -95,6 +95,7 @@ extern struct tt_app tt_app;
 uint64_t app_now_us(void);
 
 /* port.c */
+int ports_create_ring_pair(struct tt_app *app);
 int ports_init(struct tt_app *app);
 void ports_close(struct tt_app *app);
 

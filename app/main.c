@@ -243,6 +243,8 @@ main(int argc, char **argv)
 		app_argv = argv + sep;
 		app_argv[0] = argv[0];
 	}
+	/* One stats line per second must reach a pipe when it is printed. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	rc = load_config(app_argc, app_argv);
 	if (rc >= 0)
 		return rc;
@@ -270,7 +272,11 @@ main(int argc, char **argv)
 	}
 	rc = 1;
 	if (http_templates_init(&app->tpl, app->cfg.http.body_size) < 0 ||
-	    workers_create(app) < 0 || create_pool(app) < 0)
+	    workers_create(app) < 0)
+		goto out;
+	if (app->cfg.gen.ring_pair && ports_create_ring_pair(app) < 0)
+		goto out;
+	if (create_pool(app) < 0)
 		goto out;
 	for (unsigned i = 0; i < app->n_workers; i++)
 		if (worker_setup(app, app->workers[i]) < 0)

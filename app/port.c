@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_eth_ring.h>
 #include <rte_ethdev.h>
+#include <rte_ring.h>
 
 #include "app.h"
 
@@ -116,6 +118,41 @@ port_setup(struct tt_app *app, unsigned pi)
 		       (nq > 1 ? "not offered (flows are split by the PMD/kernel)" : "off (one queue)"),
 		       (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) ? "on" : "off",
 		       (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) ? "on" : "off");
+	}
+	return 0;
+}
+
+/*
+ * [general] ring_pair: two ports wired back to back through rte_rings, one
+ * ring per queue and direction, so what port 0 sends on queue q port 1
+ * receives on queue q and the reverse.  Client and server in one process
+ * then talk as over a cable, each lcore with its own queue pair.
+ */
+int
+ports_create_ring_pair(struct tt_app *app)
+{
+	unsigned nq = app->n_workers;
+	struct rte_ring *ab[RTE_MAX_LCORE], *ba[RTE_MAX_LCORE];
+	int sock = (int)rte_socket_id();
+
+	for (unsigned q = 0; q < nq; q++) {
+		char name[RTE_RING_NAMESIZE];
+
+		snprintf(name, sizeof(name), "tt_ring_ab%u", q);
+		ab[q] = rte_ring_create(name, 4096, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "tt_ring_ba%u", q);
+		ba[q] = rte_ring_create(name, 4096, sock, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (ab[q] == NULL || ba[q] == NULL) {
+			fprintf(stderr, "ring_pair: cannot create rings: %s\n",
+				rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	if (rte_eth_from_rings("tt_ring0", ba, nq, ab, nq, (unsigned)sock) < 0 ||
+	    rte_eth_from_rings("tt_ring1", ab, nq, ba, nq, (unsigned)sock) < 0) {
+		fprintf(stderr, "ring_pair: cannot create the ports: %s\n",
+			rte_strerror(rte_errno));
+		return -1;
 	}
 	return 0;
 }

@@ -72,8 +72,8 @@ step "wrk -t1 -c$CONNS -d${SECS}s -H 'Connection: close' $URL"
 echo "(tcpterm's output, with its per-second stats table, follows live)"
 tt_spawn tail -n +1 --pid="$TT_SERVER_PID" -F "$TT_SERVER_LOG" 2>/dev/null
 TAIL_PID=${TT_PIDS[-1]}
-tt_ns_run timeout --foreground $((SECS + 30)) wrk -t1 -c"$CONNS" -d"${SECS}s" \
-	-H 'Connection: close' "$URL" >"$TT_WORKDIR/wrk.txt" 2>&1
+tt_ns_run -o "$TT_WORKDIR/wrk.txt" timeout --foreground $((SECS + 30)) \
+	wrk -t1 -c"$CONNS" -d"${SECS}s" -H 'Connection: close' "$URL"
 WRK_RC=$?
 cat "$TT_WORKDIR/wrk.txt"
 
@@ -120,6 +120,7 @@ rows = [
     ("  taken over by a new SYN (RFC 6191)", g("tw_syn_accepted")),
     ("TIME_WAIT held when the load stopped", last.get("states", {}).get("TIME_WAIT", "?")),
     ("  dropped at exit", g("tw_drained")),
+    ("aborted with RST when the drain ended", g("aborts_drain")),
     ("RSTs sent / received", "%s / %s" % (g("rsts_sent"), g("rsts_received"))),
     ("mbufs in use at exit", f.get("mbufs_in_use", "?") if f else "?"),
 ]

@@ -15,7 +15,7 @@ PKGS=(
 	# dpdk-telemetry.py (dpdk-dev) and the DPDK tools/PMDs (dpdk)
 	dpdk dpdk-dev
 	# demo and e2e tests: namespace + tap, clients, JSON, captures
-	iproute2 curl wrk apache2-utils python3 tcpdump
+	iproute2 curl wrk apache2-utils python3 tcpdump nftables
 	"$@"
 )
 

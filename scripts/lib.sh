@@ -95,16 +95,29 @@ tt_spawn()
 	TT_PIDS+=($!)
 }
 
-# tt_run CMD [ARG...]: run an external command and wait for it, as a
-# tracked background job.  A foreground child would defer our INT/TERM traps
-# until it exits (bash waits for it, and ignores a SIGINT the child handled
-# itself, as wrk does); `wait` returns at once instead, and cleanup then
-# stops the command.  CMD must be a program, not a shell function, so that
-# the PID is the program's.
+# tt_run [-o FILE | -a FILE] CMD [ARG...]: run an external command and wait
+# for it, as a tracked background job; -o/-a send its stdout and stderr to
+# FILE (truncated/appended).  A foreground child would defer our INT/TERM
+# traps until it exits (bash waits for it, and ignores a SIGINT the child
+# handled itself, as wrk does); `wait` returns at once instead, and cleanup
+# then stops the command.  CMD must be a program, not a shell function, so
+# that the PID is the program's.  Redirect with -o rather than around the
+# call: a trap firing inside a redirected function call would write the
+# cleanup's messages into that file.
 tt_run()
 {
-	local pid rc i
-	"$@" &
+	local pid rc i out="" append=0
+	case $1 in
+	-o) out=$2; shift 2 ;;
+	-a) out=$2; append=1; shift 2 ;;
+	esac
+	if [ -z "$out" ]; then
+		"$@" &
+	elif [ $append = 1 ]; then
+		"$@" >>"$out" 2>&1 &
+	else
+		"$@" >"$out" 2>&1 &
+	fi
 	pid=$!
 	TT_PIDS+=("$pid")
 	wait "$pid"
@@ -115,8 +128,15 @@ tt_run()
 	return $rc
 }
 
-# tt_ns_run CMD [ARG...]: tt_run inside the namespace.
-tt_ns_run() { tt_run ip netns exec "$TT_NS" "$@"; }
+# tt_ns_run [-o FILE] CMD [ARG...]: tt_run inside the namespace.
+tt_ns_run()
+{
+	if [ "$1" = -o ]; then
+		tt_run -o "$2" ip netns exec "$TT_NS" "${@:3}"
+	else
+		tt_run ip netns exec "$TT_NS" "$@"
+	fi
+}
 
 # Stop PID: SIGTERM, wait up to SECONDS, then SIGKILL.  Returns its status.
 tt_stop_pid()
@@ -141,12 +161,22 @@ tt_cleanup()
 	# A second Ctrl-C must not cut the cleanup short.
 	trap '' INT TERM
 	trap - EXIT
+	[ "$rc" -ge 128 ] && tt_log "interrupted: cleaning up"
 	if declare -F tt_cleanup_hook >/dev/null; then
 		tt_cleanup_hook
+	fi
+	if [ "$rc" = 130 ] && tt_server_alive; then
+		# Ctrl-C reached tcpterm too (same process group) and it is
+		# draining: a second signal would cut the drain short, so give it
+		# time to finish on its own first.
+		tt_wait_for 15 "tcpterm to drain after Ctrl-C" \
+			eval '! kill -0 "$TT_SERVER_PID" 2>/dev/null'
 	fi
 	if tt_server_alive; then
 		# SIGTERM makes tcpterm drain: FIN what is open, exit after drain_time.
 		tt_stop_pid "$TT_SERVER_PID" 20
+	elif [ -n "$TT_SERVER_PID" ]; then
+		wait "$TT_SERVER_PID" 2>/dev/null
 	fi
 	local pid
 	for pid in "${TT_PIDS[@]}"; do
@@ -158,6 +188,7 @@ tt_cleanup()
 		bash "$TT_LIB_DIR/hugepages.sh" release "$TT_HUGE_STATE" >/dev/null
 		TT_HUGE_STATE=
 	fi
+	[ "$rc" -ge 128 ] && tt_log "cleaned up: processes, namespace, tap, hugepages"
 	if [ -n "${TT_WORKDIR:-}" ] && [ -d "$TT_WORKDIR" ]; then
 		if { [ "$rc" = 0 ] || [ "$rc" = 77 ]; } && [ -z "${TT_KEEP:-}" ]; then
 			rm -rf "$TT_WORKDIR"
@@ -617,7 +648,7 @@ tt_wrk_check()
 _tt_build_run()
 {
 	if [ -n "${TT_BUILD_LOG:-}" ]; then
-		tt_run "$@" >>"$TT_BUILD_LOG" 2>&1
+		tt_run -a "$TT_BUILD_LOG" "$@"
 	else
 		tt_run "$@"
 	fi

@@ -110,6 +110,7 @@ struct tt_general_config {
 	uint64_t idle_sleep;               /* us slept when a poll finds nothing, 0 */
 	uint64_t tick;                     /* timer wheel tick, us (1000) */
 	uint64_t stats_interval;           /* us (s, 1) */
+	bool ring_pair;                    /* two rte_ring ports back to back */
 };
 
 struct tt_config {

@@ -86,6 +86,13 @@ const struct cfg_key cfg_keys[] = {
 	  .max = S(3600), .def = "1",
 	  .doc = "Period of the statistics report.",
 	  .linux_eq = "none (nstat, ss -s)" },
+	{ .sec = SEC_GENERAL, .name = "ring_pair", .type = T_BOOL,
+	  FIELD(gen.ring_pair), .def = "off",
+	  .doc = "Create two DPDK ports joined back to back by rte_rings "
+		 "(port 0 and port 1, one ring per queue and direction), so "
+		 "mode = both runs client and server in one process with no "
+		 "device; give no other device to EAL.",
+	  .linux_eq = "none (a veth pair)" },
 
 	/* [port0] .. [port7] */
 	{ .sec = SEC_PORT, .name = "ip", .type = T_IP4NET, WHOLE(port[0]),

@@ -14,8 +14,8 @@ tt_e2e_begin ab
 tt_up --set tcp.time_wait=600 ||
 	tt_abort "tcpterm up and answering HTTP on $TT_IF"
 
-tt_ns_run timeout --foreground 120 ab -q -n 2000 -c 50 -s 10 "http://$TT_SERVER_IP/" \
-	>"$TT_WORKDIR/ab.txt" 2>&1
+tt_ns_run -o "$TT_WORKDIR/ab.txt" timeout --foreground 120 \
+	ab -q -n 2000 -c 50 -s 10 "http://$TT_SERVER_IP/"
 rc=$?
 sed -n '/^Server Hostname/,/^Transfer rate/p' "$TT_WORKDIR/ab.txt"
 tt_check "ab exited 0 (status $rc)" [ "$rc" = 0 ]

@@ -21,8 +21,8 @@ tt_up --set http.keepalive_requests=0 --set http.keepalive_timeout=600 \
 	--set tcp.time_wait=600 ||
 	tt_abort "tcpterm up and answering HTTP on $TT_IF"
 
-tt_ns_run timeout --foreground 60 wrk -t1 -c64 -d5s "http://$TT_SERVER_IP/" \
-	>"$TT_WORKDIR/wrk.txt" 2>&1
+tt_ns_run -o "$TT_WORKDIR/wrk.txt" timeout --foreground 60 \
+	wrk -t1 -c64 -d5s "http://$TT_SERVER_IP/"
 rc=$?
 cat "$TT_WORKDIR/wrk.txt"
 tt_check "wrk exited 0 (status $rc)" [ "$rc" = 0 ]

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Outbound tuple choice per lcore and the tw_reuse rules (tcp_reuse.h).
+ *
+ * Building the pool would cost (source ips x targets x ports) Toeplitz
+ * hashes if done naively.  Toeplitz is linear over GF(2): the hash of a
+ * tuple is the XOR of the hashes of its fields taken alone.  So the hash
+ * of a return packet is h_target[ti] ^ h_src[si] ^ h_port[pi], each part
+ * computed once, and only the bits the RETA looks at decide the queue.
+ * With a power-of-two RETA (every NIC we know) that is hash & (size - 1):
+ * all pairs (si, ti) whose h_target ^ h_src agree in those bits own the
+ * same ports and share one bitmap, so a pool never needs more than
+ * reta_size bitmaps, however large the source range.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_thash.h>
+
+#include "tcp/tcp_reuse.h"
+
+/* Not tcp_priv.h: its US_PER_S clashes with rte_cycles.h (via rte_thash.h). */
+#define REUSE_US_PER_MS 1000u
+
+enum tuple_pool_kind {
+	TUPLE_BY_MODULO = 0,   /* no RSS: one class, port % n_queues */
+	TUPLE_BY_RETA_POW2,    /* class_of[] indexed by hash & class_mask */
+	TUPLE_BY_RETA_ANY,     /* class_of[] indexed by si * n_targets + ti */
+};
+
+#define TUPLE_NO_CLASS UINT32_MAX
+
+/* Linux: "seq = tcptw->tw_snd_nxt + 65535 + 2" (tcp_twsk_unique): beyond
+ * anything the old incarnation can have sent within one window. */
+#define TW_REUSE_ISN_GAP (65535u + 2u)
+
+static void
+pool_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+uint32_t
+tuple_rss_hash(const struct tt_rss_info *rss, uint32_t src_ip, uint32_t dst_ip,
+	       uint16_t sport, uint16_t dport)
+{
+	/* rte_softrss() reads the key as 32-bit words: give it 32-bit
+	 * objects (no aliasing of the byte array), zero beyond key_len. */
+	uint32_t key[TUPLE_RSS_KEY_MIN / 4] = { 0 };
+	struct rte_ipv4_tuple tuple;
+
+	if (rss == NULL || rss->key_len == 0)
+		return 0;
+	memcpy(key, rss->key, rss->key_len < sizeof(key) ? rss->key_len : sizeof(key));
+	memset(&tuple, 0, sizeof(tuple));
+	tuple.src_addr = src_ip;
+	tuple.dst_addr = dst_ip;
+	tuple.sport = sport;
+	tuple.dport = dport;
+	return rte_softrss((uint32_t *)&tuple, RTE_THASH_V4_L4_LEN,
+			   (const uint8_t *)key);
+}
+
+unsigned
+tuple_rss_queue(const struct tt_rss_info *rss, uint32_t hash)
+{
+	if (rss == NULL || rss->key_len == 0 || rss->reta_size == 0)
+		return 0;
+	return rss->reta[hash % rss->reta_size];
+}
+
+static inline uint64_t *
+class_bits(const struct tuple_pool *p, uint32_t c)
+{
+	return p->bits + (size_t)c * p->words;
+}
+
+static inline uint32_t
+class_of(const struct tuple_pool *p, uint32_t si, unsigned ti)
+{
+	switch (p->kind) {
+	case TUPLE_BY_RETA_POW2:
+		return p->class_of[(p->h_src[si] ^ p->h_target[ti]) & p->class_mask];
+	case TUPLE_BY_RETA_ANY:
+		return p->class_of[si * p->n_targets + ti];
+	default:
+		return 0;
+	}
+}
+
+static int
+pool_check(const struct tt_client_config *cc, uint32_t default_src_ip,
+	   unsigned queue, unsigned n_queues, const struct tt_rss_info *rss,
+	   char *err, size_t errlen)
+{
+	if (n_queues == 0 || queue >= n_queues) {
+		pool_err(err, errlen, "queue %u of %u: no such queue", queue, n_queues);
+		return -EINVAL;
+	}
+	if (cc->n_targets == 0 || cc->n_targets > TT_MAX_TARGETS) {
+		pool_err(err, errlen, "%u targets: expected 1 to %d", cc->n_targets,
+			 TT_MAX_TARGETS);
+		return -EINVAL;
+	}
+	if (cc->src_port_first == 0 || cc->src_port_last < cc->src_port_first) {
+		pool_err(err, errlen, "source ports %u-%u: expected 1 <= first <= last",
+			 cc->src_port_first, cc->src_port_last);
+		return -EINVAL;
+	}
+	if (cc->src_ip_first == 0 && default_src_ip == 0) {
+		pool_err(err, errlen, "no source ip: neither src_ip nor a port address");
+		return -EINVAL;
+	}
+	if (cc->src_ip_first != 0) {
+		uint64_t n = (uint64_t)cc->src_ip_last - cc->src_ip_first + 1;
+
+		if (cc->src_ip_last < cc->src_ip_first) {
+			pool_err(err, errlen, "source ip range ends before it starts");
+			return -EINVAL;
+		}
+		if (n > TUPLE_MAX_SRC_IPS) {
+			pool_err(err, errlen, "source ip range of %llu addresses: at most %u",
+				 (unsigned long long)n, TUPLE_MAX_SRC_IPS);
+			return -E2BIG;
+		}
+	}
+	if (rss != NULL && rss->key_len != 0) {
+		if (rss->key_len < TUPLE_RSS_KEY_MIN || rss->key_len > TUPLE_RSS_KEY_MAX) {
+			pool_err(err, errlen, "RSS key of %u bytes: expected %d to %d",
+				 rss->key_len, TUPLE_RSS_KEY_MIN, TUPLE_RSS_KEY_MAX);
+			return -EINVAL;
+		}
+		if (rss->reta_size == 0 || rss->reta_size > TUPLE_RSS_RETA_MAX) {
+			pool_err(err, errlen, "RSS RETA of %u entries: expected 1 to %d",
+				 rss->reta_size, TUPLE_RSS_RETA_MAX);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Give every (si, ti) its class; returns the number of classes. */
+static uint32_t
+pool_assign_classes(struct tuple_pool *p)
+{
+	uint32_t n = 0;
+
+	if (p->kind == TUPLE_BY_RETA_POW2) {
+		for (uint32_t k = 0; k <= p->class_mask; k++)
+			p->class_of[k] = TUPLE_NO_CLASS;
+		for (uint32_t si = 0; si < p->n_src; si++) {
+			for (unsigned ti = 0; ti < p->n_targets; ti++) {
+				uint32_t k = (p->h_src[si] ^ p->h_target[ti]) & p->class_mask;
+
+				if (p->class_of[k] == TUPLE_NO_CLASS)
+					p->class_of[k] = n++;
+			}
+		}
+		return n;
+	}
+	if (p->kind == TUPLE_BY_RETA_ANY) {
+		for (uint32_t i = 0; i < p->n_src * p->n_targets; i++)
+			p->class_of[i] = n++;
+		return n;
+	}
+	return 1;
+}
+
+/* Set the bits of class c: the ports whose return traffic, with the
+ * source-ip and target part `part` of the hash, lands on queue. */
+static void
+pool_fill_class(struct tuple_pool *p, uint32_t c, uint32_t part,
+		const uint32_t *h_port, unsigned queue, unsigned n_queues,
+		const struct tt_rss_info *rss)
+{
+	uint64_t *bm = class_bits(p, c);
+	uint32_t n = 0;
+
+	for (uint32_t pi = 0; pi < p->n_ports; pi++) {
+		bool mine;
+
+		if (p->kind == TUPLE_BY_MODULO)
+			mine = (p->port_first + pi) % n_queues == queue;
+		else
+			mine = tuple_rss_queue(rss, part ^ h_port[pi]) == queue;
+		if (mine) {
+			bm[pi / 64] |= 1ull << (pi % 64);
+			n++;
+		}
+	}
+	p->bits_count[c] = n;
+}
+
+int
+tuple_pool_init(struct tuple_pool *p, const struct tt_client_config *cc,
+		uint32_t default_src_ip, unsigned queue, unsigned n_queues,
+		const struct tt_rss_info *rss, char *err, size_t errlen)
+{
+	uint32_t *h_port = NULL;
+	size_t n_keys = 0;
+	bool *filled = NULL;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = pool_check(cc, default_src_ip, queue, n_queues, rss, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (rss != NULL && rss->key_len == 0)
+		rss = NULL;
+
+	p->src_ip_first = cc->src_ip_first != 0 ? cc->src_ip_first : default_src_ip;
+	p->n_src = cc->src_ip_first != 0 ? cc->src_ip_last - cc->src_ip_first + 1 : 1;
+	p->port_first = cc->src_port_first;
+	p->n_ports = (uint32_t)cc->src_port_last - cc->src_port_first + 1;
+	p->n_targets = cc->n_targets;
+	memcpy(p->target_ip, cc->target_ip, sizeof(p->target_ip));
+	memcpy(p->target_port, cc->target_port, sizeof(p->target_port));
+	p->words = (p->n_ports + 63) / 64;
+
+	if (rss == NULL) {
+		p->kind = TUPLE_BY_MODULO;
+	} else if ((rss->reta_size & (rss->reta_size - 1)) == 0) {
+		p->kind = TUPLE_BY_RETA_POW2;
+		p->class_mask = rss->reta_size - 1;
+		n_keys = rss->reta_size;
+	} else {
+		uint64_t bytes = (uint64_t)p->n_src * p->n_targets * p->words * 8;
+
+		if (bytes > TUPLE_POOL_MAX_BYTES) {
+			pool_err(err, errlen, "RSS RETA of %u entries (not a power of "
+				 "two) needs %llu bytes of port bitmaps for %u source "
+				 "ips x %u targets x %u ports: at most %u",
+				 rss->reta_size, (unsigned long long)bytes, p->n_src,
+				 p->n_targets, p->n_ports, TUPLE_POOL_MAX_BYTES);
+			return -E2BIG;
+		}
+		p->kind = TUPLE_BY_RETA_ANY;
+		n_keys = (size_t)p->n_src * p->n_targets;
+	}
+
+	rc = -ENOMEM;
+	if (rss != NULL) {
+		p->h_src = malloc(p->n_src * sizeof(*p->h_src));
+		p->class_of = malloc(n_keys * sizeof(*p->class_of));
+		h_port = malloc(p->n_ports * sizeof(*h_port));
+		if (p->h_src == NULL || p->class_of == NULL || h_port == NULL)
+			goto fail;
+		/* The return packet: src = target, dst = us. */
+		for (unsigned ti = 0; ti < p->n_targets; ti++)
+			p->h_target[ti] = tuple_rss_hash(rss, p->target_ip[ti], 0,
+							 p->target_port[ti], 0);
+		for (uint32_t si = 0; si < p->n_src; si++)
+			p->h_src[si] = tuple_rss_hash(rss, 0, p->src_ip_first + si, 0, 0);
+		for (uint32_t pi = 0; pi < p->n_ports; pi++)
+			h_port[pi] = tuple_rss_hash(rss, 0, 0, 0,
+						    (uint16_t)(p->port_first + pi));
+	}
+	p->n_classes = pool_assign_classes(p);
+	p->bits = calloc((size_t)p->n_classes * p->words, sizeof(*p->bits));
+	p->bits_count = calloc(p->n_classes, sizeof(*p->bits_count));
+	filled = calloc(p->n_classes, sizeof(*filled));
+	if (p->bits == NULL || p->bits_count == NULL || filled == NULL)
+		goto fail;
+	for (uint32_t si = 0; si < p->n_src; si++) {
+		for (unsigned ti = 0; ti < p->n_targets; ti++) {
+			uint32_t c = class_of(p, si, ti);
+
+			if (!filled[c]) {
+				uint32_t part = rss != NULL ?
+					p->h_src[si] ^ p->h_target[ti] : 0;
+
+				pool_fill_class(p, c, part, h_port, queue, n_queues, rss);
+				filled[c] = true;
+			}
+			p->owned[ti] += p->bits_count[c];
+		}
+	}
+	free(filled);
+	free(h_port);
+	return 0;
+fail:
+	pool_err(err, errlen, "out of memory for the tuple pool (%u source ips x "
+		 "%u ports)", p->n_src, p->n_ports);
+	free(filled);
+	free(h_port);
+	tuple_pool_free(p);
+	return rc;
+}
+
+void
+tuple_pool_free(struct tuple_pool *p)
+{
+	free(p->class_of);
+	free(p->h_src);
+	free(p->bits);
+	free(p->bits_count);
+	p->class_of = NULL;
+	p->h_src = NULL;
+	p->bits = NULL;
+	p->bits_count = NULL;
+	p->n_classes = 0;
+	memset(p->owned, 0, sizeof(p->owned));
+}
+
+uint64_t
+tuple_pool_count(const struct tuple_pool *p, unsigned ti)
+{
+	return ti < p->n_targets ? p->owned[ti] : 0;
+}
+
+static unsigned
+pool_target(const struct tuple_pool *p, uint32_t ip, uint16_t port)
+{
+	for (unsigned ti = 0; ti < p->n_targets; ti++)
+		if (p->target_ip[ti] == ip && p->target_port[ti] == port)
+			return ti;
+	return TT_MAX_TARGETS;
+}
+
+bool
+tuple_owned(const struct tuple_pool *p, const struct tcp_tuple *t)
+{
+	uint32_t si = t->laddr - p->src_ip_first;
+	uint32_t pi = (uint32_t)t->lport - p->port_first;
+	unsigned ti;
+
+	if (p->bits == NULL || si >= p->n_src || pi >= p->n_ports)
+		return false;
+	ti = pool_target(p, t->raddr, t->rport);
+	if (ti == TT_MAX_TARGETS)
+		return false;
+	return (class_bits(p, class_of(p, si, ti))[pi / 64] >> (pi % 64)) & 1;
+}
+
+/* First set bit at or after `from` in a bitmap of `words` words. */
+static bool
+bits_next(const uint64_t *bm, uint32_t words, uint32_t from, uint32_t *at)
+{
+	uint32_t w = from / 64;
+	uint64_t x;
+
+	if (w >= words)
+		return false;
+	x = bm[w] & (~0ull << (from % 64));
+	for (;;) {
+		if (x != 0) {
+			*at = w * 64 + (uint32_t)__builtin_ctzll(x);
+			return true;
+		}
+		if (++w == words)
+			return false;
+		x = bm[w];
+	}
+}
+
+/* The next tuple of the round robin to ti, cursor moved past it. */
+static bool
+pool_next(struct tuple_pool *p, unsigned ti, uint32_t *si_out, uint32_t *pi_out)
+{
+	struct tuple_cursor *cur = &p->cur[ti];
+
+	if (p->owned[ti] == 0)
+		return false;
+	/* n_src + 1 rounds: back to the starting ip's ports below the
+	 * cursor; owned[ti] > 0 guarantees a hit on the way. */
+	for (uint32_t k = 0; k <= p->n_src; k++) {
+		uint32_t c = class_of(p, cur->si, ti);
+		uint32_t pi;
+
+		if (p->bits_count[c] != 0 &&
+		    bits_next(class_bits(p, c), p->words, cur->pi, &pi)) {
+			*si_out = cur->si;
+			*pi_out = pi;
+			cur->pi = pi + 1;
+			return true;
+		}
+		cur->si = cur->si + 1 == p->n_src ? 0 : cur->si + 1;
+		cur->pi = 0;
+	}
+	return false;
+}
+
+bool
+tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r, uint32_t now_ms)
+{
+	uint32_t delay_ms = (uint32_t)(cfg->tw_reuse_delay / REUSE_US_PER_MS);
+
+	if (cfg->tw_reuse == 0)
+		return false;
+	if (cfg->tw_reuse == 2) {
+		/* Linux: "loopback src or dst address"; no DPDK port
+		 * carries 127/8, so 2 (Linux's default) means off here. */
+		bool lo = (r->t.laddr >> 24) == 127 || (r->t.raddr >> 24) == 127;
+
+		if (!lo)
+			return false;
+	}
+	/* Without timestamps the peer has no PAWS to reject the old
+	 * incarnation's duplicates (RFC 7323 5): never reuse. */
+	if (!(r->flags & TW_F_TS))
+		return false;
+	/* time_after32(now, ts_stamp + delay): strictly later. */
+	return (int32_t)(r->ts_stamp + delay_ms - now_ms) < 0;
+}
+
+enum tuple_pick
+tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned ti,
+	   struct tcp_tuple *out, uint32_t *isn, uint64_t now, unsigned budget)
+{
+	uint32_t now_ms = (uint32_t)(now / REUSE_US_PER_MS);
+
+	if (ti >= p->n_targets || p->bits == NULL)
+		return PICK_NONE;
+	/* One lap of the pool at most: nothing a second lap would look at
+	 * can have changed within this call. */
+	if (budget > p->owned[ti])
+		budget = (unsigned)p->owned[ti];
+	for (unsigned n = 0; n < budget; n++) {
+		struct tcp_tuple t;
+		struct tw_rec *r;
+		uint32_t si, pi;
+
+		if (!pool_next(p, ti, &si, &pi))
+			return PICK_NONE;
+		t.laddr = p->src_ip_first + si;
+		t.raddr = p->target_ip[ti];
+		t.lport = (uint16_t)(p->port_first + pi);
+		t.rport = p->target_port[ti];
+		if (tcp_lookup(s, &t) != NULL)
+			continue;
+		r = s->tw.rec != NULL ? tcp_tw_lookup(s, &t) : NULL;
+		if (r != NULL && (int32_t)(now_ms - r->expire) >= 0) {
+			/* 2MSL is over; the timer pass has not reaped it yet
+			 * (bounded work per poll).  Do it now, as it would. */
+			tw_remove(&s->tw, r);
+			s->st->state[TCP_TIME_WAIT]--;
+			TT_INC(s->st, tw_expired);
+			r = NULL;
+		}
+		if (r == NULL) {
+			*out = t;
+			*isn = 0;
+			return PICK_FREE;
+		}
+		if (!tw_reuse_ok(s->cfg, r, now_ms)) {
+			TT_INC(s->st, tuples_skipped);
+			continue;
+		}
+		/* The record is the lcore's own (the tuple hashes to this
+		 * queue): take it over in place, as tcp_timewait.c kills
+		 * one -- nobody else can be looking at it. */
+		*isn = r->snd_nxt + TW_REUSE_ISN_GAP;
+		if (*isn == 0)
+			*isn = 1;
+		tw_remove(&s->tw, r);
+		s->st->state[TCP_TIME_WAIT]--;
+		TT_INC(s->st, tw_reused);
+		*out = t;
+		return PICK_REUSE;
+	}
+	return PICK_NONE;
+}
