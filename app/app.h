@@ -16,10 +16,12 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
+#include "http/http_client.h"
 #include "http/http_server.h"
 #include "net/net.h"
 #include "stats/stats.h"
 #include "tcp/tcp.h"
+#include "tcp/tcp_reuse.h"
 
 #define TT_MAX_BURST 512
 
@@ -60,6 +62,10 @@ struct worker {
 	struct txbuf tx[TT_MAX_PORTS];
 	struct tcp_stack stack;
 	struct http_server http;
+	struct http_client client;     /* client/both modes */
+	struct tuple_pool tuples;
+	bool client_on;
+	bool tuples_ready;
 	uint64_t fault_rng;
 	struct delayq *delay;          /* NULL unless tx_delay > 0 */
 	struct tt_stats st;
@@ -103,6 +109,10 @@ void ports_close(struct tt_app *app);
 int worker_setup(struct tt_app *app, struct worker *w);
 void worker_teardown(struct worker *w);
 int worker_main(void *arg);
+
+/* client.c */
+int client_setup(struct tt_app *app);
+void client_teardown(struct worker *w);
 
 /* report.c */
 void report_start(struct tt_app *app);

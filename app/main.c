@@ -171,11 +171,6 @@ load_config(int app_argc, char **app_argv)
 		fprintf(stderr, "tcpterm: %s\n", err);
 		return 2;
 	}
-	if (tt_app.cfg.gen.mode != TT_MODE_SERVER) {
-		fprintf(stderr, "tcpterm: [general] mode = %s: only 'server' is available in "
-			"this version\n", tt_app.cfg.gen.mode == TT_MODE_CLIENT ? "client" : "both");
-		return 2;
-	}
 	return -1;
 }
 
@@ -285,6 +280,10 @@ main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	if (app->cfg.gen.mode != TT_MODE_SERVER && client_setup(app) < 0) {
+		rc = 2;
+		goto out;
+	}
 	if (report_telemetry_init(app) < 0)
 		fprintf(stderr, "tcpterm: telemetry commands not registered (continuing)\n");
 
@@ -292,10 +291,14 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	app->tsc0 = rte_rdtsc();
 	report_start(app);
-	printf("tcpterm %s: %u worker lcore(s), serving HTTP on port(s)", TCPTERM_VERSION,
-	       app->n_workers);
-	for (unsigned i = 0; i < app->cfg.http.n_listen; i++)
-		printf(" %u", app->cfg.http.listen[i]);
+	printf("tcpterm %s: %u worker lcore(s)", TCPTERM_VERSION, app->n_workers);
+	if (app->cfg.gen.mode != TT_MODE_CLIENT) {
+		printf(", serving HTTP on port(s)");
+		for (unsigned i = 0; i < app->cfg.http.n_listen; i++)
+			printf(" %u", app->cfg.http.listen[i]);
+	}
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		printf(", connecting to %u target(s)", app->cfg.client.n_targets);
 	if (app->cfg.gen.duration)
 		printf(" for %.1f s", app->cfg.gen.duration / 1e6);
 	printf("; TIME_WAIT %.1f s; Ctrl-C drains and exits\n", app->cfg.tcp.time_wait / 1e6);

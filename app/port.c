@@ -94,6 +94,13 @@ port_setup(struct tt_app *app, unsigned pi)
 		nif->port_id = port;
 		nif->queue_id = (uint16_t)w->idx;
 		rte_eth_macaddr_get(port, &nif->mac);
+		if (rte_is_zero_ether_addr(&nif->mac)) {
+			/* Ring ports report a zero MAC, which ARP rightly
+			 * refuses: use a locally administered one. */
+			struct rte_ether_addr a = {{ 0x02, 0x74, 0x74, 0x00, 0x00, (uint8_t)port }};
+
+			nif->mac = a;
+		}
 		nif->ip = pc->ip;
 		nif->netmask = pc->prefix_len ? ~0u << (32 - pc->prefix_len) : 0;
 		nif->gateway = pc->gateway;
@@ -109,7 +116,7 @@ port_setup(struct tt_app *app, unsigned pi)
 		struct rte_ether_addr mac;
 		char macs[RTE_ETHER_ADDR_FMT_SIZE];
 
-		rte_eth_macaddr_get(port, &mac);
+		mac = app->workers[0]->nif[pi].mac;
 		rte_ether_format_addr(macs, sizeof(macs), &mac);
 		printf("port %u: %s %s ip %u.%u.%u.%u/%u, %u queue(s), RSS %s, "
 		       "checksum offload rx %s tx %s\n", port, info.driver_name, macs,
@@ -148,8 +155,10 @@ ports_create_ring_pair(struct tt_app *app)
 			return -1;
 		}
 	}
-	if (rte_eth_from_rings("tt_ring0", ba, nq, ab, nq, (unsigned)sock) < 0 ||
-	    rte_eth_from_rings("tt_ring1", ab, nq, ba, nq, (unsigned)sock) < 0) {
+	int p0 = rte_eth_from_rings("tt_ring0", ba, nq, ab, nq, (unsigned)sock);
+	int p1 = rte_eth_from_rings("tt_ring1", ab, nq, ba, nq, (unsigned)sock);
+
+	if (p0 < 0 || p1 < 0) {
 		fprintf(stderr, "ring_pair: cannot create the ports: %s\n",
 			rte_strerror(rte_errno));
 		return -1;

@@ -13,6 +13,44 @@
 #include "app.h"
 
 static struct tt_stats prev;
+
+/* Client latency: cumulative per-lcore histograms, merged; a report shows
+ * the interval's samples (now minus the previous merge). */
+enum { L_CONNECT, L_RESPONSE, L_CLOSE, L_N };
+static const char *const lat_names[L_N] = { "connect", "response", "close" };
+static struct hist lat_prev[L_N], lat_cur[L_N], lat_int[L_N];
+
+static void
+lat_collect(struct tt_app *app)
+{
+	for (unsigned k = 0; k < L_N; k++)
+		hist_reset(&lat_cur[k]);
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		const struct http_client *hc = &app->workers[i]->client;
+
+		if (!app->workers[i]->client_on)
+			continue;
+		hist_merge(&lat_cur[L_CONNECT], &hc->h_connect);
+		hist_merge(&lat_cur[L_RESPONSE], &hc->h_response);
+		hist_merge(&lat_cur[L_CLOSE], &hc->h_close);
+	}
+	for (unsigned k = 0; k < L_N; k++) {
+		hist_sub(&lat_int[k], &lat_cur[k], &lat_prev[k]);
+		lat_prev[k] = lat_cur[k];
+	}
+}
+
+static void
+lat_json(FILE *f, const struct hist *h)
+{
+	fprintf(f, "\"latency_us\": {");
+	for (unsigned k = 0; k < L_N; k++)
+		fprintf(f, "%s\"%s\": {\"n\": %" PRIu64 ", \"p50\": %" PRIu64
+			", \"p99\": %" PRIu64 ", \"mean\": %" PRIu64 "}", k ? ", " : "",
+			lat_names[k], hist_count(&h[k]), hist_percentile(&h[k], 50),
+			hist_percentile(&h[k], 99), hist_mean(&h[k]));
+	fprintf(f, "}, ");
+}
 static uint64_t next_report;
 static uint64_t last_report;
 static unsigned lines;
@@ -35,7 +73,10 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 
 	if (f == NULL)
 		return;
-	fprintf(f, "{\"elapsed\": %.3f, \"states\": {", elapsed);
+	fprintf(f, "{\"elapsed\": %.3f, ", elapsed);
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		lat_json(f, final ? lat_cur : lat_int);
+	fprintf(f, "\"states\": {");
 	for (unsigned k = 0; k < TCP_NSTATES; k++)
 		fprintf(f, "%s\"%s\": %" PRId64, k ? ", " : "", tcp_state_name(k), s->state[k]);
 	fprintf(f, "}, \"counters\": {");
@@ -72,7 +113,7 @@ drops(const struct tt_stats *s)
 }
 
 static void
-console_line(const struct tt_stats *s, double elapsed, double dt)
+console_line(struct tt_app *app, const struct tt_stats *s, double elapsed, double dt)
 {
 #define D(n) (dt > 0 ? (double)(s->c[TT_C_##n] - prev.c[TT_C_##n]) / dt : 0.0)
 	if (lines++ % 20 == 0)
@@ -88,6 +129,20 @@ console_line(const struct tt_stats *s, double elapsed, double dt)
 	       s->state[TCP_FIN_WAIT_1], s->state[TCP_FIN_WAIT_2], s->state[TCP_CLOSING],
 	       s->state[TCP_TIME_WAIT], s->state[TCP_CLOSE_WAIT], s->state[TCP_LAST_ACK],
 	       drops(s), D(rsts_sent));
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		printf("        client: %.0f connects/s, connect p50/p99 %.2f/%.2f ms, "
+		       "response %.2f/%.2f ms, close %.2f/%.2f ms, failed %" PRIu64
+		       ", port exhausted %" PRIu64 ", TIME_WAIT reused %" PRIu64 "\n",
+		       D(connects_started),
+		       hist_percentile(&lat_int[L_CONNECT], 50) / 1e3,
+		       hist_percentile(&lat_int[L_CONNECT], 99) / 1e3,
+		       hist_percentile(&lat_int[L_RESPONSE], 50) / 1e3,
+		       hist_percentile(&lat_int[L_RESPONSE], 99) / 1e3,
+		       hist_percentile(&lat_int[L_CLOSE], 50) / 1e3,
+		       hist_percentile(&lat_int[L_CLOSE], 99) / 1e3,
+		       s->c[TT_C_connect_failed_refused] + s->c[TT_C_connect_failed_timeout] +
+		       s->c[TT_C_connect_failed_table_full],
+		       s->c[TT_C_port_exhausted], s->c[TT_C_tw_reused]);
 	fflush(stdout);
 #undef D
 }
@@ -114,7 +169,9 @@ report_tick(struct tt_app *app, uint64_t now)
 		next_report = now + app->cfg.gen.stats_interval;
 	sum(app, &s);
 	dt = (double)(now - last_report) / 1e6;
-	console_line(&s, now / 1e6, dt);
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		lat_collect(app);
+	console_line(app, &s, now / 1e6, dt);
 	json_write(app, &s, now / 1e6, dt, false, 0);
 	prev = s;
 	last_report = now;
@@ -130,6 +187,8 @@ report_final(struct tt_app *app, unsigned mbufs_in_use)
 	double el = now / 1e6;
 
 	sum(app, &s);
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		lat_collect(app);
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		for (unsigned k = 0; k < TCP_NSTATES; k++)
 			left[k] += app->workers[i]->left[k];
@@ -160,6 +219,20 @@ report_final(struct tt_app *app, unsigned mbufs_in_use)
 		if (k != TCP_CLOSED && k != TCP_LISTEN)
 			printf(" %s %" PRId64, tcp_state_name(k), left[k]);
 	printf("\naborted with RST at exit: %" PRIu64 "\n", aborted);
+	if (app->cfg.gen.mode != TT_MODE_SERVER) {
+		printf("client: %" PRIu64 " connects started, %" PRIu64 " requests, %" PRIu64
+		       " responses; failed: refused %" PRIu64 ", timed out %" PRIu64
+		       ", table full %" PRIu64 "; port exhausted %" PRIu64
+		       "; TIME_WAIT tuples reused %" PRIu64 ", skipped %" PRIu64 "\n",
+		       s.c[TT_C_connects_started], s.c[TT_C_http_client_requests],
+		       s.c[TT_C_http_client_responses], s.c[TT_C_connect_failed_refused],
+		       s.c[TT_C_connect_failed_timeout], s.c[TT_C_connect_failed_table_full],
+		       s.c[TT_C_port_exhausted], s.c[TT_C_tw_reused], s.c[TT_C_tuples_skipped]);
+		for (unsigned k = 0; k < L_N; k++)
+			printf("client %s latency: p50 %.3f ms, p99 %.3f ms (%" PRIu64 " samples)\n",
+			       lat_names[k], hist_percentile(&lat_cur[k], 50) / 1e3,
+			       hist_percentile(&lat_cur[k], 99) / 1e3, hist_count(&lat_cur[k]));
+	}
 	printf("mbufs in use: %u\n", mbufs_in_use);
 	fflush(stdout);
 }

@@ -158,6 +158,7 @@ worker_setup(struct tt_app *app, struct worker *w)
 void
 worker_teardown(struct worker *w)
 {
+	client_teardown(w);
 	tcp_stack_fini(&w->stack);
 	rte_free(w->delay);
 	w->delay = NULL;
@@ -189,6 +190,8 @@ worker_main(void *arg)
 	const uint16_t burst = app->cfg.gen.burst;
 	const uint64_t idle_sleep = app->cfg.gen.idle_sleep;
 	const double rx_drop = app->cfg.fault.rx_drop;
+	const uint16_t cport_lo = app->cfg.client.src_port_first;
+	const uint16_t cport_hi = app->cfg.client.src_port_last;
 	const bool reporter = w->lcore_id == rte_get_main_lcore();
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct tcp_seg seg;
@@ -220,13 +223,27 @@ worker_main(void *arg)
 					rte_pktmbuf_free(m);
 					continue;
 				}
-				if (net_input(&w->nif[p], m, &seg, w->now) == NET_TCP) {
-					tcp_input(&w->stack, &seg, w->now);
+				if (net_input(&w->nif[p], m, &seg, w->now) != NET_TCP)
+					continue;
+				if (w->client_on && seg.t.lport >= cport_lo && seg.t.lport <= cport_hi &&
+				    !tuple_owned(&w->tuples, &seg.t)) {
+					/* Sharding broke: RSS sent another lcore's
+					 * tuple here.  Never touch its state. */
+					TT_INC(&w->st, drop_wrong_lcore);
 					rte_pktmbuf_free(m);
+					continue;
 				}
+				tcp_input(&w->stack, &seg, w->now);
+				rte_pktmbuf_free(m);
 			}
 		}
 		tcp_timers_run(&w->stack, w->now);
+		if (w->client_on) {
+			if (app->phase == TT_RUN)
+				http_client_tick(&w->client, w->now);
+			else
+				http_client_stop(&w->client);
+		}
 		if (app->phase != TT_RUN)
 			drain_step(app, w);
 		if (w->delay != NULL)

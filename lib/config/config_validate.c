@@ -131,7 +131,9 @@ cfg_validate_client(const struct tt_config *cfg, char *err, size_t errlen)
 
 			if (!pc->present)
 				continue;
-			if (pc->ip == c->target_ip[i]) {
+			/* mode = both may target its own server side: on a
+			 * ring_pair, another port of this process. */
+			if (pc->ip == c->target_ip[i] && cfg->gen.mode != TT_MODE_BOTH) {
 				cfg_err(err, errlen, "[client] target %s:%u is "
 					"[port%u]'s own address (tcpterm has no "
 					"loopback)",
