@@ -248,6 +248,14 @@ worker_main(void *arg)
 			drain_step(app, w);
 		if (w->delay != NULL)
 			delay_release(w, w->done);
+		for (unsigned p = 0; p < w->n_ports; p++) {
+			if (w->nif[p].pend.n == 0)
+				continue;
+			if (w->done)
+				net_if_release(&w->nif[p]);
+			else
+				arp_pending_flush(&w->nif[p], 0, NULL, w->now);
+		}
 		tx_flush(w);
 		if (reporter) {
 			if (app->cfg.gen.duration && w->now >= app->cfg.gen.duration &&

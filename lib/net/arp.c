@@ -312,6 +312,8 @@ arp_input(struct net_if *nif, struct rte_mbuf *m, uint64_t now)
 	/* RFC 826: "Am I the target?" -> add the sender if not merged. */
 	if (learnable && !known)
 		arp_learn(&nif->arp, sip, &sha, now);
+	if (learnable)
+		arp_pending_flush(nif, sip, &sha, now);
 	if (op == RTE_ARP_OP_REPLY)
 		goto drop;
 	/* A probe (sip 0) is answered too, so its sender sees the conflict
@@ -321,4 +323,52 @@ arp_input(struct net_if *nif, struct rte_mbuf *m, uint64_t now)
 drop:
 	rte_pktmbuf_free(m);
 	return NET_CONSUMED;
+}
+
+void
+arp_pending_add(struct net_if *nif, struct rte_mbuf *m, uint32_t nh, uint64_t now)
+{
+	struct arp_pending *q = &nif->pend;
+
+	if (q->n == ARP_PENDING_MAX) {
+		TT_INC(nif->st, drop_no_arp);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	q->e[q->n].m = m;
+	q->e[q->n].nh = nh;
+	q->e[q->n].t = now;
+	q->n++;
+}
+
+void
+arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
+		  uint64_t now)
+{
+	struct arp_pending *q = &nif->pend;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < q->n; i++) {
+		struct rte_mbuf *m = q->e[i].m;
+
+		if (now - q->e[i].t > ARP_PENDING_US) {
+			/* Stale: TCP has retransmitted it by now anyway. */
+			TT_INC(nif->st, drop_no_arp);
+			rte_pktmbuf_free(m);
+		} else if (mac != NULL && q->e[i].nh == ip) {
+			rte_ether_addr_copy(mac, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr);
+			nif->tx(nif->tx_arg, m);
+		} else {
+			q->e[k++] = q->e[i];
+		}
+	}
+	q->n = k;
+}
+
+void
+net_if_release(struct net_if *nif)
+{
+	for (unsigned i = 0; i < nif->pend.n; i++)
+		rte_pktmbuf_free(nif->pend.e[i].m);
+	nif->pend.n = 0;
 }

@@ -32,6 +32,20 @@ struct arp_cache {
 	struct arp_entry e[ARP_CACHE_SIZE];
 };
 
+/* Segments waiting for ARP to resolve their next hop (Linux: the
+ * neighbour's unres_qlen queue), sent when the reply comes, dropped and
+ * counted in drop_no_arp after ARP_PENDING_US or when the queue is full. */
+#define ARP_PENDING_MAX 256
+#define ARP_PENDING_US  1000000
+struct arp_pending {
+	unsigned n;
+	struct {
+		struct rte_mbuf *m;
+		uint32_t nh;
+		uint64_t t;
+	} e[ARP_PENDING_MAX];
+};
+
 /* Packets the net layer wants sent (ARP/ICMP replies, TCP segments). */
 typedef void (*net_tx_fn)(void *arg, struct rte_mbuf *m);
 
@@ -47,6 +61,7 @@ struct net_if {
 	bool tx_tcp_cksum_offload;  /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM enabled */
 	struct rte_mempool *mp;
 	struct arp_cache arp;
+	struct arp_pending pend;
 	struct tt_stats *st;
 	net_tx_fn tx;
 	void *tx_arg;
@@ -79,7 +94,8 @@ typedef void (*net_fill_fn)(void *arg, uint8_t *dst, uint32_t len);
  * (MSS, window scale, SACK-permitted, timestamps, padded to 4 bytes);
  * seg->len payload bytes come from fill(fill_arg).  The next hop's MAC comes
  * from the ARP cache; when unresolved, an ARP request is sent (rate-limited)
- * and the segment dropped (drop_no_arp) — TCP retransmits it.  Checksums are
+ * and the segment queued until the reply comes (arp_pending_flush), at most
+ * ARP_PENDING_US; full or stale: dropped, counted in drop_no_arp.  Checksums are
  * offloaded when enabled, computed with rte_ip helpers otherwise.
  * Returns 0 when handed to nif->tx, -1 when dropped (counted).
  */
@@ -94,6 +110,13 @@ const struct rte_ether_addr *arp_lookup(const struct arp_cache *c, uint32_t ip);
 /* Send an ARP request for ip unless one went out less than
  * ARP_REQUEST_INTERVAL_US ago.  Returns true when a request was sent. */
 bool arp_request(struct net_if *nif, uint32_t ip, uint64_t now);
+
+/* Send the segments queued for ip (now resolved to mac); expire old ones.
+ * With mac NULL it only expires. */
+void arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
+		       uint64_t now);
+/* Free whatever is still queued (at exit, so every mbuf comes back). */
+void net_if_release(struct net_if *nif);
 
 /* Next hop for a destination: dst itself on-link, else the gateway (0 if
  * there is none). */

@@ -117,8 +117,11 @@ ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 {
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
-	if (net_on_link(nif, src))
+	if (net_on_link(nif, src)) {
 		arp_learn(&nif->arp, src, &eth->src_addr, now);
+		if (nif->pend.n > 0)
+			arp_pending_flush(nif, src, &eth->src_addr, now);
+	}
 	else if (nif->gateway != 0)
 		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
 }

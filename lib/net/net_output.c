@@ -97,13 +97,14 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	uint32_t nh;
 
 	nh = net_next_hop(nif, seg->t.raddr);
-	dmac = nh != 0 ? arp_resolve(nif, nh, now) : NULL;
-	if (dmac == NULL) {
-		/* TCP retransmits it once the reply is in; no queue here
-		 * (RFC 1122 2.3.2.2 allows dropping). */
+	if (nh == 0) {
+		/* Off-link with no gateway: no route. */
 		TT_INC(nif->st, drop_no_arp);
 		return -1;
 	}
+	/* Unresolved: the frame waits in the pending queue for the reply
+	 * (RFC 1122 2.3.2.2: "SHOULD save at least one packet"). */
+	dmac = arp_resolve(nif, nh, now);
 
 	optlen = tcp_write_options(opt, seg);
 	l3len = sizeof(*ip) + sizeof(*tcp) + optlen + seg->len;
@@ -122,7 +123,10 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	tcp = (struct rte_tcp_hdr *)(ip + 1);
 
-	rte_ether_addr_copy(dmac, &eth->dst_addr);
+	if (dmac != NULL)
+		rte_ether_addr_copy(dmac, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
 	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
@@ -173,6 +177,10 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 		tcp->cksum = rte_ipv4_udptcp_cksum(ip, tcp);
 	}
 
+	if (dmac == NULL) {
+		arp_pending_add(nif, m, nh, now);
+		return 0;
+	}
 	nif->tx(nif->tx_arg, m);
 	return 0;
 }

@@ -87,6 +87,7 @@ enum net_verdict arp_input(struct net_if *nif, struct rte_mbuf *m,
  * MAC of next hop ip for output, or NULL when unresolved (a rate-limited
  * request is then sent).  A stale entry is returned and re-checked.
  */
+void arp_pending_add(struct net_if *nif, struct rte_mbuf *m, uint32_t nh, uint64_t now);
 const struct rte_ether_addr *arp_resolve(struct net_if *nif, uint32_t ip,
 					 uint64_t now);
 
