@@ -14,6 +14,7 @@
 #include <rte_pause.h>
 
 #include "app.h"
+#include "stats/rng.h"
 
 static void
 tx_flush_buf(struct txbuf *tb)
@@ -41,18 +42,6 @@ tx_flush(struct worker *w)
 		tx_flush_buf(&w->tx[p]);
 }
 
-static double
-fault_rand01(struct worker *w)
-{
-	uint64_t x = w->fault_rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	w->fault_rng = x;
-	return (double)((x * 0x2545f4914f6cdd1dull) >> 11) / (double)(1ull << 53);
-}
-
 static void
 txbuf_put(struct txbuf *tb, struct rte_mbuf *m)
 {
@@ -69,7 +58,7 @@ worker_tx(void *arg, struct rte_mbuf *m)
 	struct worker *w = tb->w;
 	const struct tt_fault_config *f = &tt_app.cfg.fault;
 
-	if (f->tx_drop > 0 && fault_rand01(w) < f->tx_drop) {
+	if (f->tx_drop > 0 && tt_rand01(&w->fault_rng) < f->tx_drop) {
 		TT_INC(&w->st, fault_tx_drops);
 		rte_pktmbuf_free(m);
 		return;
@@ -218,7 +207,7 @@ worker_main(void *arg)
 				if (i + 1 < n)
 					rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 				TT_ADD(&w->st, bytes_rx, m->pkt_len);
-				if (rx_drop > 0 && fault_rand01(w) < rx_drop) {
+				if (rx_drop > 0 && tt_rand01(&w->fault_rng) < rx_drop) {
 					TT_INC(&w->st, fault_rx_drops);
 					rte_pktmbuf_free(m);
 					continue;

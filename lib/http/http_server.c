@@ -5,6 +5,7 @@
 
 #include "http/http_parse.h"
 #include "http/http_server.h"
+#include "stats/rng.h"
 
 #define HTTP_RUNS 6
 
@@ -108,18 +109,6 @@ http_server_listen(struct http_server *hs)
 	return 0;
 }
 
-static double
-rand01(struct http_server *hs)
-{
-	uint64_t x = hs->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	hs->rng = x;
-	return (double)((x * 0x2545f4914f6cdd1dull) >> 11) / (double)(1ull << 53);
-}
-
 /* How the application ends a connection (teardown.md, issue "close modes"). */
 static void
 app_close(struct http_server *hs, struct tcp_conn *c)
@@ -128,7 +117,7 @@ app_close(struct http_server *hs, struct tcp_conn *c)
 
 	h->closing = 1;
 	tcp_app_timer(hs->stack, c, 0);
-	if (hs->cfg->rst_fraction > 0 && rand01(hs) < hs->cfg->rst_fraction)
+	if (hs->cfg->rst_fraction > 0 && tt_rand01(&hs->rng) < hs->cfg->rst_fraction)
 		tcp_abort(hs->stack, c);          /* SO_LINGER {1, 0} */
 	else if (hs->cfg->close_mode == TT_CLOSE_SHUTDOWN && !h->eof)
 		tcp_shutdown(hs->stack, c);       /* half-close, keep reading */

@@ -6,21 +6,10 @@
  * classified from the connection's own state, so the same knob covers
  * tcpterm as active or passive closer, on transmit and on receive.
  */
+#include "stats/rng.h"
 #include "tcp/tcp_priv.h"
 
 enum close_step { STEP_NONE, STEP_FIN1, STEP_FIN1_ACK, STEP_FIN2, STEP_FIN2_ACK };
-
-static double
-fault_rand01(struct tcp_stack *s)
-{
-	uint64_t x = s->fault_rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	s->fault_rng = x;
-	return (double)((x * 0x2545f4914f6cdd1dull) >> 11) / (double)(1ull << 53);
-}
 
 void
 tcp_stack_set_fault(struct tcp_stack *s, const struct tt_fault_config *f, uint64_t seed)
@@ -54,7 +43,7 @@ drop_step(struct tcp_stack *s, enum close_step step)
 	default:
 		return false;
 	}
-	if (p <= 0 || fault_rand01(s) >= p)
+	if (p <= 0 || tt_rand01(&s->fault_rng) >= p)
 		return false;
 	switch (step) {
 	case STEP_FIN1:

@@ -8,19 +8,13 @@
 
 #include <rte_jhash.h>
 
+#include "stats/rng.h"
 #include "tcp/tcp_priv.h"
 
 uint64_t
 tcp_rand(struct tcp_stack *s)
 {
-	/* xorshift64*: per-lcore, no shared state */
-	uint64_t x = s->rng;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	s->rng = x;
-	return x * 0x2545f4914f6cdd1dull;
+	return tt_rand64(&s->rng);
 }
 
 int

@@ -14,6 +14,36 @@ backoff(struct tcp_stack *s, struct tcp_conn *c)
 	c->rto = (uint32_t)(rto > s->cfg->rto_max ? s->cfg->rto_max : rto);
 }
 
+/* SYN or SYN-ACK again, or give up after `limit` retries (Linux
+ * tcp_syn_retries / tcp_synack_retries).  Returns false when c is gone. */
+static bool
+resend_syn(struct tcp_stack *s, struct tcp_conn *c, uint32_t limit)
+{
+	bool active = c->state == TCP_SYN_SENT;
+
+	if (c->retries >= limit) {
+		if (active) {
+			TT_INC(s->st, syn_give_ups);
+			TT_INC(s->st, connect_failed_timeout);
+		} else {
+			TT_INC(s->st, synack_give_ups);
+		}
+		conn_release(s, c, TCP_CLOSED_TIMEOUT);
+		return false;
+	}
+	c->retries++;
+	c->flags &= ~TF_RTT;
+	c->flags |= TF_RETRANS;
+	backoff(s, c);
+	if (active)
+		TT_INC(s->st, syn_retransmits);
+	else
+		TT_INC(s->st, synack_retransmits);
+	tcp_send_syn(s, c);
+	tcp_arm_rto(s, c);
+	return true;
+}
+
 /* Retransmission timer (RFC 6298 5.4-5.6).  Returns false when c is gone. */
 static bool
 timer_rexmt(struct tcp_stack *s, struct tcp_conn *c)
@@ -23,34 +53,9 @@ timer_rexmt(struct tcp_stack *s, struct tcp_conn *c)
 
 	switch (c->state) {
 	case TCP_SYN_RECEIVED:
-		if (c->retries >= cfg->synack_retries) {
-			TT_INC(s->st, synack_give_ups);
-			conn_release(s, c, TCP_CLOSED_TIMEOUT);
-			return false;
-		}
-		c->retries++;
-		c->flags &= ~TF_RTT;
-		c->flags |= TF_RETRANS;
-		backoff(s, c);
-		TT_INC(s->st, synack_retransmits);
-		tcp_send_syn(s, c);
-		tcp_arm_rto(s, c);
-		return true;
+		return resend_syn(s, c, cfg->synack_retries);
 	case TCP_SYN_SENT:
-		if (c->retries >= cfg->syn_retries) {
-			TT_INC(s->st, syn_give_ups);
-			TT_INC(s->st, connect_failed_timeout);
-			conn_release(s, c, TCP_CLOSED_TIMEOUT);
-			return false;
-		}
-		c->retries++;
-		c->flags &= ~TF_RTT;
-		c->flags |= TF_RETRANS;
-		backoff(s, c);
-		TT_INC(s->st, syn_retransmits);
-		tcp_send_syn(s, c);
-		tcp_arm_rto(s, c);
-		return true;
+		return resend_syn(s, c, cfg->syn_retries);
 	default:
 		break;
 	}
