@@ -471,6 +471,26 @@ conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_send_syn(s, c);
 		return;
 	}
+	if (c->state == TCP_SYN_RECEIVED && !(c->flags & TF_PASSIVE) &&
+	    (seg->flags & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) == (TCP_F_SYN | TCP_F_ACK) &&
+	    seg->seq + 1 == c->rcv_nxt && seg->ack == c->snd_nxt) {
+		/* Simultaneous open (RFC 9293 figure 8): the peer's SYN-ACK
+		 * acknowledges our SYN, and our SYN-ACK already acknowledged
+		 * its SYN: established, nothing to answer (Linux's
+		 * tcp_validate_incoming lets this SYN-ACK through). */
+		c->snd_una = seg->ack;
+		c->snd_wnd = seg->wnd;     /* a SYN's window is never scaled */
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+		c->t_rtx = 0;
+		c->flags &= ~TF_RTT;
+		if ((c->flags & TF_TS) && (seg->opts & TCP_OPT_TS)) {
+			c->ts_recent = seg->tsval;
+			c->ts_recent_stamp = ms_of(s->now);
+		}
+		enter_established(s, c);
+		return;
+	}
 	/* RFC 7323 5.3: PAWS, unless the last timestamp is over 24 days old. */
 	if (has_ts && !(seg->flags & TCP_F_RST) &&
 	    (int32_t)(seg->tsval - c->ts_recent) < 0 &&

@@ -3,8 +3,10 @@
  * Scripted conformance runner, in the spirit of packetdrill: one script
  * (argv[1]) drives a fresh protocol core on a fake clock with timed inbound
  * segments, expects every outbound segment exactly (time, flags, seq, ack,
- * and window and options when given) and checks states and counters.  The
- * script format is in README.md next to this file.
+ * and window and options when given) and checks states and counters.
+ * tcpterm is the server (its listener on port 80) or, after a connect or
+ * reuse_connect line, the client.  The script format is in README.md next
+ * to this file.
  *
  * Self-contained on purpose: its own fake wire (a FIFO of captured
  * segments) and its own small application (a sink told by the script what
@@ -24,11 +26,14 @@
 #include "config/config.h"
 #include "stats/stats.h"
 #include "tcp/tcp.h"
+#include "tcp/tcp_reuse.h"
 
 #define CF_LADDR   0xc6120001u   /* 198.18.0.1: tcpterm */
 #define CF_RADDR   0xc6120002u   /* 198.18.0.2: the scripted peer */
 #define CF_LPORT   80
 #define CF_RPORT   40000
+/* The peer's listening port, the target of tcpterm's connects. */
+#define CF_TARGET_PORT 80
 /* The peer's ISN: script sequence numbers of the peer are relative to it.
  * High on purpose, so relative numbers wrap in absolute space. */
 #define CF_PEER_ISN 0xfffff000u
@@ -54,7 +59,7 @@ struct pkt {
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
 	bool tsval_any, tsecr_any;
-	uint16_t rport;
+	uint16_t lport, rport;   /* the tuple, our side local */
 };
 
 struct sent {
@@ -62,9 +67,14 @@ struct sent {
 	uint64_t at;             /* stack time, us */
 };
 
-/* The remote side of one tuple (one remote port). */
+/*
+ * One tuple.  A server-side peer connects to tcpterm's port 80 from its
+ * port rport (lport = 80); a client-side one is a connection tcpterm opens
+ * from its port lport to the peer's port 80 (rport = 80, client = true).
+ */
 struct peer {
-	uint16_t rport;
+	uint16_t lport, rport;
+	bool client;
 	bool have_isn;
 	uint32_t our_isn;        /* our first SYN or SYN-ACK on this tuple */
 	uint64_t n_established, n_eof, n_closed, recv_bytes;
@@ -103,6 +113,7 @@ struct runner {
 	/* the application */
 	struct policy on_established, on_data, on_eof;
 	int64_t close_wait_delay;    /* us after EOF, -1 = no timer */
+	int last_pick;               /* enum tuple_pick of the last reuse_connect, -1 */
 	uint8_t payload[65536];
 };
 
@@ -113,6 +124,12 @@ static const char *const reason_names[] = {
 	[TCP_CLOSED_RESET] = "reset",
 	[TCP_CLOSED_TIMEOUT] = "timeout",
 	[TCP_CLOSED_ABORT] = "abort",
+};
+
+static const char *const pick_names[] = {
+	[PICK_FREE] = "free",
+	[PICK_REUSE] = "reused",
+	[PICK_NONE] = "skipped",
 };
 
 static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -201,18 +218,35 @@ parse_duration(const char *s, uint64_t *us)
 
 /* ---- peers and the relative numbering ---- */
 
+/* The peer of tuple (lport, rport), ours local. */
 static struct peer *
-peer_get(uint16_t rport, bool create)
+peer_get(uint16_t lport, uint16_t rport, bool create)
 {
 	for (unsigned i = 0; i < R.n_peers; i++)
-		if (R.peers[i].rport == rport)
+		if (R.peers[i].lport == lport && R.peers[i].rport == rport)
 			return &R.peers[i];
 	if (!create)
 		return NULL;
 	if (R.n_peers == CF_MAX_PEERS)
 		fail("more than %d peers", CF_MAX_PEERS);
-	R.peers[R.n_peers] = (struct peer){ .rport = rport, .last_reason = -1 };
+	R.peers[R.n_peers] = (struct peer){
+		.lport = lport, .rport = rport,
+		.client = lport != CF_LPORT && rport == CF_TARGET_PORT,
+		.last_reason = -1,
+	};
 	return &R.peers[R.n_peers++];
+}
+
+static struct peer *
+server_peer(uint16_t rport)
+{
+	return peer_get(CF_LPORT, rport, true);
+}
+
+static struct peer *
+client_peer(uint16_t lport)
+{
+	return peer_get(lport, CF_TARGET_PORT, true);
 }
 
 static struct tcp_tuple
@@ -220,15 +254,30 @@ peer_tuple(const struct peer *p)
 {
 	return (struct tcp_tuple){
 		.laddr = CF_LADDR, .raddr = CF_RADDR,
-		.lport = CF_LPORT, .rport = p->rport,
+		.lport = p->lport, .rport = p->rport,
 	};
+}
+
+/* "peer 40000" or "client 40000", for messages. */
+static const char *
+peer_name(const struct peer *p)
+{
+	static char buf[2][32];
+	static unsigned i;
+
+	i ^= 1;
+	if (p->client)
+		snprintf(buf[i], sizeof(buf[i]), "client %u", p->lport);
+	else
+		snprintf(buf[i], sizeof(buf[i]), "peer %u", p->rport);
+	return buf[i];
 }
 
 /* An actual segment in the script's relative terms. */
 static void
 pkt_of_seg(struct pkt *k, const struct tcp_seg *seg)
 {
-	const struct peer *p = peer_get(seg->t.rport, false);
+	const struct peer *p = peer_get(seg->t.lport, seg->t.rport, false);
 
 	memset(k, 0, sizeof(*k));
 	k->flags = seg->flags;
@@ -244,6 +293,7 @@ pkt_of_seg(struct pkt *k, const struct tcp_seg *seg)
 	k->wscale = seg->wscale;
 	k->tsval = R.have_ts_off ? seg->tsval - R.ts_off : seg->tsval;
 	k->tsecr = seg->tsecr;
+	k->lport = seg->t.lport;
 	k->rport = seg->t.rport;
 }
 
@@ -316,7 +366,9 @@ fmt_pkt(const struct pkt *k, char *buf, size_t len)
 			OUT("%sws %u", sep, k->wscale);
 		OUT(">");
 	}
-	if (R.n_peers > 1 || k->rport != CF_RPORT)
+	if (k->lport != CF_LPORT)
+		OUT(" (client %u)", k->lport);
+	else if (R.n_peers > 1 || k->rport != CF_RPORT)
 		OUT(" (peer %u)", k->rport);
 #undef OUT
 }
@@ -342,7 +394,7 @@ wire_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg
 			     seg->len);
 		fill(fill_arg, scratch, seg->len);
 	}
-	p = peer_get(seg->t.rport, true);
+	p = peer_get(seg->t.lport, seg->t.rport, true);
 	if ((seg->flags & TCP_F_SYN) && !p->have_isn) {
 		p->have_isn = true;
 		p->our_isn = seg->seq;
@@ -394,7 +446,9 @@ wire_check_empty(const char *where)
 static struct peer *
 app_peer(const struct tcp_conn *c)
 {
-	return peer_get(tcp_conn_tuple(c)->rport, true);
+	const struct tcp_tuple *t = tcp_conn_tuple(c);
+
+	return peer_get(t->lport, t->rport, true);
 }
 
 static void
@@ -728,6 +782,7 @@ parse_pkt(struct line *l, unsigned i, struct pkt *k)
 	}
 	if (l->opts != NULL)
 		parse_opts(l->opts, k);
+	k->lport = R.cur->lport;
 	k->rport = R.cur->rport;
 }
 
@@ -764,7 +819,7 @@ static bool
 pkt_match(const struct pkt *want, const struct pkt *got, const char **why)
 {
 	*why = NULL;
-	if (want->rport != got->rport)
+	if (want->lport != got->lport || want->rport != got->rport)
 		*why = "peer";
 	else if (want->flags != got->flags)
 		*why = "flags";
@@ -882,7 +937,7 @@ cur_conn(const char *verb)
 	struct tcp_conn *c = tcp_lookup(&R.s, &t);
 
 	if (c == NULL)
-		fail("app %s: no connection with peer %u", verb, R.cur->rport);
+		fail("app %s: no connection with %s", verb, peer_name(R.cur));
 	return c;
 }
 
@@ -1008,11 +1063,17 @@ do_assert(struct line *l, unsigned i)
 		const char *want = l->tok[i + 1];
 
 		if (R.cur->last_reason < 0)
-			fail("connection with peer %u not closed, expected closed %s",
-			     R.cur->rport, want);
+			fail("connection with %s not closed, expected closed %s",
+			     peer_name(R.cur), want);
 		if (strcmp(reason_names[R.cur->last_reason], want) != 0)
-			fail("connection with peer %u closed %s, expected %s",
-			     R.cur->rport, reason_names[R.cur->last_reason], want);
+			fail("connection with %s closed %s, expected %s",
+			     peer_name(R.cur), reason_names[R.cur->last_reason], want);
+	} else if (strcmp(kw, "picked") == 0 && left == 1) {
+		if (R.last_pick < 0)
+			fail("picked: no reuse_connect line before");
+		if (strcmp(pick_names[R.last_pick], l->tok[i + 1]) != 0)
+			fail("reuse_connect %s, expected %s", pick_names[R.last_pick],
+			     l->tok[i + 1]);
 	} else if (strcmp(kw, "app_stat") == 0 && left == 3) {
 		const char *n = l->tok[i + 1];
 		uint64_t v;
@@ -1031,6 +1092,93 @@ do_assert(struct line *l, unsigned i)
 	} else {
 		fail("bad '%s' line", kw);
 	}
+}
+
+/* ---- tcpterm as the client ---- */
+
+/* "connect [PORT]", "client PORT": tcpterm's source port, 40000 by default. */
+static uint16_t
+parse_client_port(const struct line *l, unsigned i, bool required)
+{
+	uint32_t p;
+
+	if (i + 1 == l->n && !required)
+		return CF_RPORT;
+	if (i + 2 != l->n || !parse_u32(l->tok[i + 1], &p) || p == 0 || p > 65535 ||
+	    p == CF_LPORT)
+		fail("%s takes a source port (1-65535, not %d)%s", l->tok[i], CF_LPORT,
+		     required ? "" : " or nothing");
+	return (uint16_t)p;
+}
+
+static void
+client_open(struct peer *p, uint32_t iss)
+{
+	struct tcp_tuple t = peer_tuple(p);
+
+	R.cur = p;
+	if (tcp_lookup(&R.s, &t) != NULL)
+		fail("connect: %s is in use", peer_name(p));
+	if (tcp_connect(&R.s, &t, &app_ops, NULL, iss, R.now) == NULL)
+		fail("connect: tcp_connect() from port %u failed (table full?)", p->lport);
+}
+
+/* connect [PORT]: tcpterm opens a connection from its PORT to the peer's
+ * port 80 with a fresh ISN; a TIME_WAIT record on the tuple is a script
+ * error here (reuse_connect is the way to take one over). */
+static void
+do_connect(const struct line *l, unsigned i)
+{
+	struct peer *p = client_peer(parse_client_port(l, i, false));
+	struct tcp_tuple t = peer_tuple(p);
+
+	if (tcp_tw_lookup(&R.s, &t) != NULL)
+		fail("connect: %s is held in TIME_WAIT (use reuse_connect)", peer_name(p));
+	client_open(p, 0);
+}
+
+/*
+ * reuse_connect PORT: what client mode does for its next tuple, on a pool
+ * of this one tuple: the product's tuple_pick() (no RSS, one queue)
+ * expires a record whose 2MSL is over, takes a record over when
+ * tw_reuse_ok() allows (record removed, tw_reused, ISN = old snd_nxt +
+ * 65537), or skips it (tuples_skipped, nothing sent).  A free or taken
+ * over tuple is then connected with tcp_connect() and that ISN.
+ */
+static void
+do_reuse_connect(const struct line *l, unsigned i)
+{
+	struct peer *p = client_peer(parse_client_port(l, i, true));
+	struct tcp_tuple want = peer_tuple(p), got;
+	struct tt_client_config cc;
+	struct tuple_pool pool;
+	enum tuple_pick pick;
+	uint32_t isn = 0;
+	char err[256];
+
+	R.cur = p;
+	if (tcp_lookup(&R.s, &want) != NULL)
+		fail("reuse_connect: %s is in use", peer_name(p));
+	memset(&cc, 0, sizeof(cc));
+	cc.target_ip[0] = CF_RADDR;
+	cc.target_port[0] = CF_TARGET_PORT;
+	cc.n_targets = 1;
+	cc.src_ip_first = cc.src_ip_last = CF_LADDR;
+	cc.src_port_first = cc.src_port_last = p->lport;
+	if (tuple_pool_init(&pool, &cc, CF_LADDR, 0, 1, NULL, err, sizeof(err)) != 0)
+		fail("reuse_connect: tuple_pool_init: %s", err);
+	pick = tuple_pick(&pool, &R.s, 0, &got, &isn, R.now, 1);
+	tuple_pool_free(&pool);
+	R.last_pick = (int)pick;
+	if (pick == PICK_NONE)
+		return;
+	if (memcmp(&got, &want, sizeof(got)) != 0)
+		fail("reuse_connect: tuple_pick() returned another tuple (port %u)",
+		     got.lport);
+	if ((pick == PICK_FREE) != (isn == 0))
+		fail("reuse_connect: tuple_pick() returned %s with ISN %" PRIu32,
+		     pick_names[pick], isn);
+	client_open(p, isn);
 }
 
 /* The state gauges must agree with the records that exist. */
@@ -1097,7 +1245,11 @@ run_line(char *text)
 
 		if (i + 2 != l.n || !parse_u32(l.tok[i + 1], &p) || p == 0 || p > 65535)
 			fail("peer takes a port number");
-		R.cur = peer_get((uint16_t)p, true);
+		R.cur = server_peer((uint16_t)p);
+		return;
+	}
+	if (strcmp(kw, "client") == 0) {
+		R.cur = client_peer(parse_client_port(&l, i, true));
 		return;
 	}
 	stack_start();
@@ -1128,6 +1280,10 @@ run_line(char *text)
 		if (i + 1 >= l.n)
 			fail("app needs a directive");
 		do_app(&l, i + 1);
+	} else if (strcmp(kw, "connect") == 0) {
+		do_connect(&l, i);
+	} else if (strcmp(kw, "reuse_connect") == 0) {
+		do_reuse_connect(&l, i);
 	} else {
 		do_assert(&l, i);
 	}
@@ -1148,7 +1304,8 @@ main(int argc, char **argv)
 	R.path = argv[1];
 	tt_config_defaults(&R.cfg);
 	R.close_wait_delay = -1;
-	R.cur = peer_get(CF_RPORT, true);
+	R.last_pick = -1;
+	R.cur = server_peer(CF_RPORT);
 	f = fopen(R.path, "r");
 	if (f == NULL) {
 		fprintf(stderr, "FAIL %s: %s\n", R.path, strerror(errno));
