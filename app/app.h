@@ -104,6 +104,8 @@ uint64_t app_now_us(void);
 int ports_create_ring_pair(struct tt_app *app);
 int ports_init(struct tt_app *app);
 void ports_close(struct tt_app *app);
+void ports_drain_rx(struct tt_app *app);
+void ports_wait_link(struct tt_app *app, unsigned seconds);
 
 /* worker.c */
 int worker_setup(struct tt_app *app, struct worker *w);

@@ -56,6 +56,8 @@ usage(FILE *f, const char *prog)
 		prog, prog);
 }
 
+static bool duration_set;
+
 static int
 parse_app_args(int argc, char **argv, const char **sets, unsigned *nsets,
 	       double *duration)
@@ -92,11 +94,12 @@ parse_app_args(int argc, char **argv, const char **sets, unsigned *nsets,
 			errno = 0;
 			*duration = strtod(optarg, &end);
 			if (errno || end == optarg || *end != '\0' || !isfinite(*duration) ||
-			    *duration <= 0 || *duration > 1e7) {
-				fprintf(stderr, "tcpterm: --duration %s: expected seconds, a number > 0\n",
-					optarg);
+			    *duration < 0 || *duration > 31536000) {
+				fprintf(stderr, "tcpterm: --duration %s: expected seconds, a number in "
+					"0..31536000 (0: until SIGINT/SIGTERM)\n", optarg);
 				return 2;
 			}
+			duration_set = true;
 			break;
 		case 'j':
 			tt_app.stats_json_path = optarg;
@@ -165,7 +168,7 @@ load_config(int app_argc, char **app_argv)
 			return 2;
 		}
 	}
-	if (duration > 0)
+	if (duration_set)
 		tt_app.cfg.gen.duration = (uint64_t)(duration * 1e6);
 	if (tt_config_validate(&tt_app.cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tcpterm: %s\n", err);
@@ -289,6 +292,8 @@ main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (app->cfg.gen.mode != TT_MODE_SERVER)
+		ports_wait_link(app, 10);
 	app->tsc0 = rte_rdtsc();
 	report_start(app);
 	printf("tcpterm %s: %u worker lcore(s)", TCPTERM_VERSION, app->n_workers);
@@ -313,6 +318,7 @@ main(int argc, char **argv)
 		if (app->workers[i]->lcore_id == rte_get_main_lcore())
 			worker_main(app->workers[i]);
 	rte_eal_mp_wait_lcore();
+	ports_drain_rx(app);
 	rc = 0;
 out:
 	ports_close(app);

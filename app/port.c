@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
 #include <rte_ring.h>
@@ -213,5 +214,48 @@ ports_close(struct tt_app *app)
 	for (unsigned i = 0; i < app->n_ports; i++) {
 		rte_eth_dev_stop(app->port_ids[i]);
 		rte_eth_dev_close(app->port_ids[i]);
+	}
+}
+
+/* Free what is still in the RX rings once the workers have stopped (on a
+ * ring pair the last frames one side sent wait there), so the mempool's
+ * in-use count at exit means what it says. */
+void
+ports_drain_rx(struct tt_app *app)
+{
+	struct rte_mbuf *m[64];
+
+	for (unsigned i = 0; i < app->n_ports; i++) {
+		for (unsigned q = 0; q < app->n_workers; q++) {
+			uint16_t n;
+
+			while ((n = rte_eth_rx_burst(app->port_ids[i], (uint16_t)q, m, 64)) > 0)
+				rte_pktmbuf_free_bulk(m, n);
+		}
+	}
+}
+
+/* A client should not open connections into a link that is down (memif
+ * waits for its peer): wait for every port's link, bounded. */
+void
+ports_wait_link(struct tt_app *app, unsigned seconds)
+{
+	uint64_t end = rte_get_timer_cycles() + (uint64_t)seconds * rte_get_timer_hz();
+
+	for (unsigned i = 0; i < app->n_ports; i++) {
+		struct rte_eth_link link;
+
+		for (;;) {
+			memset(&link, 0, sizeof(link));
+			if (rte_eth_link_get_nowait(app->port_ids[i], &link) == 0 &&
+			    link.link_status == RTE_ETH_LINK_UP)
+				break;
+			if (rte_get_timer_cycles() > end || app->phase != TT_RUN) {
+				printf("port %u: link still down after %u s, starting anyway\n",
+				       app->port_ids[i], seconds);
+				break;
+			}
+			rte_delay_ms(10);
+		}
 	}
 }

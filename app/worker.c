@@ -159,8 +159,14 @@ drain_step(struct tt_app *app, struct worker *w)
 	if (!w->drain_started) {
 		w->drain_started = true;
 		w->drain_deadline = w->now + app->cfg.gen.drain_time;
-		tcp_stack_drain(&w->stack);
+		if (w->client_on)
+			http_client_stop(&w->client);
+		/* mode = both: our own client's SYNs still in flight must find
+		 * the listener; it closes once none is left (below). */
+		tcp_stack_drain(&w->stack, app->cfg.gen.mode != TT_MODE_BOTH);
 	}
+	if (w->stack.accepting && w->st.state[TCP_SYN_SENT] == 0)
+		w->stack.accepting = false;
 	if (w->stack.n_conns == 0 || w->now >= w->drain_deadline ||
 	    app->phase == TT_FINISH) {
 		for (unsigned s = 0; s < TCP_NSTATES; s++)

@@ -16,6 +16,8 @@ PKGS=(
 	dpdk dpdk-dev
 	# demo and e2e tests: namespace + tap, clients, JSON, captures
 	iproute2 curl wrk apache2-utils python3 tcpdump nftables
+	# client-mode e2e: the Linux peer (tests/e2e/client_nginx.sh)
+	nginx-light
 	"$@"
 )
 

@@ -582,7 +582,7 @@ sys.exit(0 if ok else 1)
 TT_BUSY_STATES='s["SYN_RECEIVED"] + s["ESTABLISHED"] + s["FIN_WAIT_1"] + s["FIN_WAIT_2"] + s["CLOSING"] + s["CLOSE_WAIT"] + s["LAST_ACK"]'
 
 # TIME_WAIT records alive = created minus every way one ends.
-TT_TW_BALANCE='s["TIME_WAIT"] == c["tw_created"] - c["tw_expired"] - c["tw_syn_accepted"] - c["tw_rst_killed"] - c["tw_evicted"] - c["tw_drained"]'
+TT_TW_BALANCE='s["TIME_WAIT"] == c["tw_created"] - c["tw_expired"] - c["tw_syn_accepted"] - c["tw_rst_killed"] - c["tw_evicted"] - c["tw_reused"] - c["tw_drained"]'
 
 # Every active close ends in TIME_WAIT unless the close was cut short (RST,
 # retries or FIN_WAIT_2 timeout) or max_tw_buckets refused a record.

@@ -20,6 +20,8 @@ struct hc_conn {
 	                              * the server announced close */
 	uint8_t closing;             /* we closed, or the server's FIN came */
 	uint8_t eof;                 /* the server's FIN came */
+	uint8_t drain;               /* draining: no request after this one */
+	uint8_t last_close;          /* the last request sent says Connection: close */
 };
 
 _Static_assert(sizeof(struct hc_conn) <= TCP_APP_STATE_SIZE,
@@ -35,15 +37,6 @@ static inline uint32_t
 hc_rpc(const struct http_client *hc)
 {
 	return hc->cfg->requests_per_conn ? hc->cfg->requests_per_conn : 1;
-}
-
-/* Does request number n (1-based) carry "Connection: close"? Only the last
- * one, and only when the server is to close first (it then holds
- * TIME_WAIT, RFC 9112 9.6). */
-static inline bool
-hc_req_is_close(const struct http_client *hc, uint32_t n)
-{
-	return hc->cfg->closer == TT_CLOSER_SERVER && n == hc_rpc(hc);
 }
 
 /* Share of a process-wide quantity for lcore i of n. */
@@ -227,11 +220,14 @@ hc_send_request(struct http_client *hc, struct tcp_conn *c, uint64_t now)
 	struct hc_conn *h = hcc_of(c);
 
 	h->sent++;
+	/* Only the last request of a connection may be the close variant;
+	 * remember which it was, for fill(). */
+	h->last_close = hc->cfg->closer == TT_CLOSER_SERVER &&
+		(h->sent == hc_rpc(hc) || h->drain);
 	http_resp_init(&h->p, false);
 	h->t_req = now;
 	TT_INC(hc->st, http_client_requests);
-	tcp_send(hc->stack, c, hc_req_is_close(hc, h->sent) ? hc->req_close_len :
-		 hc->req_len);
+	tcp_send(hc->stack, c, h->last_close ? hc->req_close_len : hc->req_len);
 }
 
 static void
@@ -264,7 +260,7 @@ hc_response_done(struct http_client *hc, struct tcp_conn *c, uint64_t now)
 	h->done++;
 	TT_INC(hc->st, http_client_responses);
 	hist_add(&hc->h_response, now - h->t_req);
-	if (h->done < hc_rpc(hc) && ka && !h->eof) {
+	if (h->done < hc_rpc(hc) && ka && !h->eof && !h->drain) {
 		hc_send_request(hc, c, now);
 		return;
 	}
@@ -277,7 +273,23 @@ hc_response_done(struct http_client *hc, struct tcp_conn *c, uint64_t now)
 	 * hit its own limit) and its FIN comes next; if it said keep-alive
 	 * after all, it will not close, so we do.
 	 */
-	if (hc->cfg->closer == TT_CLOSER_CLIENT || ka)
+	if (hc->cfg->closer == TT_CLOSER_CLIENT || ka || h->drain)
+		hc_close(hc, c, now);
+}
+
+/* Draining: the request in flight gets its response, then the client
+ * closes; a connection not yet established or between requests closes now
+ * (SYN_SENT ones are simply dropped by tcp_close). */
+static void
+on_drain(void *arg, struct tcp_conn *c, uint64_t now)
+{
+	struct http_client *hc = arg;
+	struct hc_conn *h = hcc_of(c);
+
+	h->drain = 1;
+	if (h->closing || c->state == TCP_SYN_SENT)
+		return;         /* it will send one last request */
+	if (h->done == h->sent || h->eof)
 		hc_close(hc, c, now);
 }
 
@@ -288,6 +300,8 @@ on_established(void *arg, struct tcp_conn *c, uint64_t now)
 
 	/* c->opened: when tcp_connect sent the SYN. */
 	hist_add(&hc->h_connect, now - c->opened);
+	/* Established while draining: one request, the last (it asks the
+	 * server to close when the server is the closer). */
 	hc_send_request(hc, c, now);
 }
 
@@ -409,7 +423,7 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 	uint64_t end = (uint64_t)h->sent * L;
 	uint64_t pos;
 
-	if (h->sent > 0 && hc_req_is_close(hc, h->sent))
+	if (h->sent > 0 && h->last_close)
 		end += hc->req_close_len - hc->req_len;
 	/* off is the stream offset modulo 2^32: take the one within 4 GiB
 	 * below the end of what was queued. */
@@ -419,9 +433,9 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 		const char *tpl;
 		uint32_t tlen, at, n;
 
-		if (hc->cfg->closer == TT_CLOSER_SERVER && i >= hc_rpc(hc) - 1u)
-			i = hc_rpc(hc) - 1u;
-		if (hc_req_is_close(hc, (uint32_t)(i + 1))) {
+		if (h->last_close && i >= h->sent - 1u)
+			i = h->sent - 1u;     /* inside the longer last request */
+		if (h->last_close && i + 1 == h->sent) {
 			tpl = hc->req_close;
 			tlen = hc->req_close_len;
 		} else {
@@ -450,5 +464,6 @@ const struct tcp_app_ops http_client_ops = {
 	.acked = on_acked,
 	.timer = on_timer,
 	.closed = on_closed,
+	.drain = on_drain,
 	.fill = on_fill,
 };

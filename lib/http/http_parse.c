@@ -764,6 +764,12 @@ http_parser_init(struct http_parser *p)
 	p->state = HS_START;
 }
 
+bool
+http_parser_idle(const struct http_parser *p)
+{
+	return p->state == HS_START && p->error == HTTP_E_NONE;
+}
+
 long
 http_parse(struct http_parser *p, const uint8_t *buf, size_t len)
 {

@@ -75,6 +75,10 @@ long http_parse(struct http_parser *p, const uint8_t *buf, size_t len);
 
 bool http_parser_done(const struct http_parser *p);
 
+/* No byte of a request seen yet (between requests on a keep-alive
+ * connection): the connection can be closed without cutting a request. */
+bool http_parser_idle(const struct http_parser *p);
+
 /* Keep-alive after this request, from the version and Connection header
  * (HTTP/1.1 defaults to keep-alive, HTTP/1.0 to close). */
 bool http_parser_keepalive(const struct http_parser *p);

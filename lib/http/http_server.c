@@ -186,7 +186,7 @@ on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64
 		TT_INC(hs->st, http_requests);
 		h->requests++;
 		ka = http_parser_keepalive(&h->p) && hs->cfg->keepalive_timeout > 0 &&
-			hs->stack->accepting;
+			!hs->stack->draining;
 		if (ka && hs->cfg->keepalive_requests > 0 &&
 		    h->requests >= hs->cfg->keepalive_requests) {
 			/* nginx keepalive_requests: the last response says close. */
@@ -318,6 +318,22 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 		memset(dst, 0, len);
 }
 
+/* Draining (nginx's graceful shutdown): an idle connection, or one whose
+ * peer already closed, closes now; one in the middle of a request closes
+ * right after its response (keep-alive is off while draining). */
+static void
+on_drain(void *arg, struct tcp_conn *c, uint64_t now)
+{
+	struct http_server *hs = arg;
+	struct http_conn *h = hc_of(c);
+
+	(void)now;
+	if (h->closing || c->state == TCP_SYN_RECEIVED)
+		return;         /* its response will say close */
+	if (h->eof || http_parser_idle(&h->p))
+		app_close(hs, c);
+}
+
 static void
 on_closed(void *arg, struct tcp_conn *c, enum tcp_close_reason why)
 {
@@ -333,5 +349,6 @@ const struct tcp_app_ops http_server_ops = {
 	.acked = on_acked,
 	.timer = on_timer,
 	.closed = on_closed,
+	.drain = on_drain,
 	.fill = on_fill,
 };

@@ -125,6 +125,9 @@ struct tcp_app_ops {
 	 * application already closed: their state in c->app_state lives until
 	 * now, for fill()); forget c. */
 	void (*closed)(void *arg, struct tcp_conn *c, enum tcp_close_reason why);
+	/* The process is draining: close c now or when its work is done
+	 * (optional; without it the stack closes c at once). */
+	void (*drain)(void *arg, struct tcp_conn *c, uint64_t now);
 	/* Copy len bytes of the application's outgoing stream starting at
 	 * byte offset off into dst (for first sends and retransmissions). */
 	void (*fill)(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst,
@@ -165,7 +168,8 @@ struct tcp_stack {
 
 	struct tcp_listener listen[TT_MAX_LISTEN];
 	unsigned n_listen;
-	bool accepting;
+	bool accepting;            /* SYNs to listeners are answered */
+	bool draining;             /* tcp_stack_drain() was called */
 
 	const struct tt_fault_config *fault;   /* NULL: no close-step drops */
 	uint64_t fault_rng;
@@ -236,8 +240,10 @@ tcp_unacked(const struct tcp_conn *c)
 
 /* ---- shutdown of the process ---- */
 
-/* Stop accepting and close every connection (FIN). */
-void tcp_stack_drain(struct tcp_stack *s);
+/* Close every connection (FIN), or let its application do it (ops.drain);
+ * stop accepting when refuse_syns (mode = both first lets the SYNs of its
+ * own client that are still in flight in). */
+void tcp_stack_drain(struct tcp_stack *s, bool refuse_syns);
 /* Abort (RST) what is left; returns how many were aborted. */
 uint32_t tcp_stack_abort_all(struct tcp_stack *s);
 

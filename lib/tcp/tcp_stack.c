@@ -303,27 +303,32 @@ tcp_app_timer(struct tcp_stack *s, struct tcp_conn *c, uint64_t at)
 /* ---- shutdown of the process ---- */
 
 void
-tcp_stack_drain(struct tcp_stack *s)
+tcp_stack_drain(struct tcp_stack *s, bool refuse_syns)
 {
-	s->accepting = false;
+	if (refuse_syns)
+		s->accepting = false;
+	s->draining = true;
 	for (uint32_t i = 0; i < s->max_conns; i++) {
 		struct tcp_conn *c = &s->pool[i];
 
-		if (c->flags & TF_FREED)
+		if (c->flags & (TF_FREED | TF_ORPHAN))
 			continue;
+		if (c->app != NULL && c->app->drain != NULL) {
+			/* The application knows when its work is done (a
+			 * request in flight finishes first). */
+			c->app->drain(c->app_arg, c, s->now);
+			continue;
+		}
 		if (c->state == TCP_SYN_RECEIVED || c->state == TCP_SYN_SENT) {
 			if (c->state == TCP_SYN_RECEIVED)
 				tcp_send_rst_conn(s, c);
-			c->flags |= TF_ORPHAN;
 			conn_release(s, c, TCP_CLOSED_ABORT);
 			continue;
 		}
-		if (!(c->flags & TF_ORPHAN)) {
-			/* The application's own timers (idle, delayed close)
-			 * no longer matter: close now. */
-			c->t_app = 0;
-			tcp_close(s, c);
-		}
+		/* The application's own timers (idle, delayed close) no
+		 * longer matter: close now. */
+		c->t_app = 0;
+		tcp_close(s, c);
 	}
 }
 

@@ -165,13 +165,18 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 			tw_restart(&s->tw, r, tw_expiry(s));
 		return;
 	case TW_SYN:
-		tw_kill(s, r);
 		l = tcp_find_listener(s, seg->t.lport);
 		if (l == NULL || !s->accepting) {
+			/* No one to take it over (a client-side record, or a
+			 * draining server): as Linux (TCP_TW_SYN without a
+			 * listener falls through to TCP_TW_ACK), keep the
+			 * record and answer with a duplicate ACK. */
 			TT_INC(s->st, tw_syn_refused);
-			tcp_send_rst_reply(s, seg);
+			TT_INC(s->st, tw_dup_acks);
+			tw_send_ack(s, r);
 			return;
 		}
+		tw_kill(s, r);
 		TT_INC(s->st, tw_syn_accepted);
 		tcp_passive_open(s, l, seg, isn);
 		return;

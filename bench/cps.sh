@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# Connections per second: tcpterm client (lcore 1) <-> tcpterm server
+# (lcore 0) over net_memif, the server closing every connection
+# (client.closer = server: the request says "Connection: close", so the
+# server holds TIME_WAIT); then, in the same run, the Linux baseline: nginx
+# (one worker, pinned to CPU 0) and wrk -t1 -c64 -H 'Connection: close'
+# (pinned to CPU 1) over a veth pair between two namespaces.
+#
+#   sudo bash bench/cps.sh [--seconds N] [--no-linux] [--perf] [--concurrency N]
+#
+# Prints a table of median connections/s, packets/s and cycles per
+# connection on each side and the tcpterm/Linux ratio; writes
+# bench/results/cps-DATE.json.  --perf also records each tcpterm process for
+# 4 s with perf (this perturbs the figures a little) and keeps the reports.
+
+set -u
+. "$(dirname "$0")/bench_lib.sh"
+
+SECS=30
+LINUX=1
+PERF=0
+CONC=1000
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds) SECS=$2; shift 2 ;;
+	--no-linux) LINUX=0; shift ;;
+	--perf) PERF=1; shift ;;
+	--concurrency) CONC=$2; shift 2 ;;
+	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--no-linux] [--perf] [--concurrency N]" >&2; exit 2 ;;
+	esac
+done
+
+TOOLS=()
+[ $LINUX = 1 ] && TOOLS=(nginx wrk taskset curl ip)
+bench_begin "${TOOLS[@]}"
+bench_mem_init
+TSC_HZ=$(bench_tsc_hz)
+OUT=$BENCH_RESULTS/cps-$BENCH_STAMP.json
+W=$TT_WORKDIR
+
+# ------------------------------------------------------------ tcpterm pair
+bench_log "tcpterm pair over net_memif, ${SECS}s, server closing (EAL memory: $BENCH_MEM)"
+# TIME_WAIT: at most one record per client tuple (a SYN on a tuple still in
+# TIME_WAIT takes the record over, RFC 6191), so 2 x the tuples never
+# overflows.
+bench_server_start "$W/server.json" "$W/server.log" \
+	--set tcp.max_tw_buckets=$((2 * BENCH_TUPLES)) ||
+	{ tt_server_log_tail; exit 1; }
+bench_client_start "$W/client.json" "$W/client.log" \
+	--set client.concurrency="$CONC" --set tcp.max_conns=$((CONC * 2 + 1024)) \
+	--duration $((SECS + 2))
+if [ $PERF = 1 ]; then
+	sleep $((SECS / 3 > 3 ? SECS / 3 : 3))
+	bench_perf "$BENCH_SERVER_PID" 4 "$W/perf-server.txt"
+	bench_perf "$BENCH_CLIENT_PID" 4 "$W/perf-client.txt"
+fi
+bench_pair_finish
+[ "$BENCH_CLIENT_RC" = 0 ] || bench_log "warning: client exited $BENCH_CLIENT_RC"
+[ "$TT_SERVER_RC" = 0 ] || bench_log "warning: server exited $TT_SERVER_RC"
+
+# ------------------------------------------------------------ Linux
+cpu_ticks()	# CPU: "busy total" jiffies from /proc/stat
+{
+	awk -v c="cpu$1" '$1 == c { t = 0; for (i = 2; i <= NF; i++) t += $i;
+		print t - $5 - $6, t }' /proc/stat
+}
+
+veth_pkts()	# packets received + sent on the server-side veth
+{
+	ip netns exec "$TT_NS" cat "/sys/class/net/$VS/statistics/rx_packets" \
+		"/sys/class/net/$VS/statistics/tx_packets" | awk '{ s += $1 } END { print s }'
+}
+
+_nginx_up() { ip netns exec "$NS_C" curl -s -o /dev/null -m 1 http://198.18.0.1/; }
+
+if [ $LINUX = 1 ]; then
+	bench_log "Linux baseline: nginx on CPU 0, wrk -t1 -c64 on CPU 1, veth, ${SECS}s"
+	NS_C=${TT_NS}c
+	VS=vbs$TT_ID
+	VC=vbc$TT_ID
+	tt_netns_add || tt_die "cannot create namespace"
+	ip netns add "$NS_C" || tt_die "cannot create namespace $NS_C"
+	BENCH_EXTRA_NS+=("$NS_C")
+	ip -n "$NS_C" link set lo up
+	ip link add "$VS" type veth peer name "$VC" &&
+		ip link set "$VS" netns "$TT_NS" && ip link set "$VC" netns "$NS_C" &&
+		ip -n "$TT_NS" addr add 198.18.0.1/24 dev "$VS" &&
+		ip -n "$NS_C" addr add 198.18.0.2/24 dev "$VC" &&
+		ip -n "$TT_NS" link set "$VS" up && ip -n "$NS_C" link set "$VC" up ||
+		tt_die "veth setup failed"
+	ip netns exec "$TT_NS" sysctl -qw net.core.somaxconn=4096 \
+		net.ipv4.tcp_max_syn_backlog=4096
+	BODY=$(printf '%*s' 128 '' | tr ' ' x)
+	cat >"$W/nginx.conf" <<-EOF
+	worker_processes 1;
+	daemon off;
+	master_process off;
+	pid $W/nginx.pid;
+	error_log $W/nginx-error.log;
+	events { worker_connections 4096; }
+	http {
+		access_log off;
+		keepalive_requests 1000;
+		server {
+			listen 198.18.0.1:80 backlog=4096;
+			location / { default_type text/plain; return 200 "$BODY"; }
+		}
+	}
+	EOF
+	tt_spawn taskset -c 0 ip netns exec "$TT_NS" nginx -p "$W" -c "$W/nginx.conf"
+	NGINX_PID=$!
+	tt_wait_for 10 "nginx to answer" _nginx_up || tt_die "nginx did not start"
+	read -r b0 t0 < <(cpu_ticks 0)
+	read -r b1 t1 < <(cpu_ticks 1)
+	p0=$(veth_pkts)
+	echo "taskset -c 1 ip netns exec $NS_C wrk -t1 -c64 -d${SECS}s -H 'Connection: close' http://198.18.0.1/" >>"$W/commands"
+	tt_run -o "$W/wrk.txt" taskset -c 1 ip netns exec "$NS_C" \
+		wrk -t1 -c64 -d"${SECS}s" -H 'Connection: close' http://198.18.0.1/
+	read -r b0e t0e < <(cpu_ticks 0)
+	read -r b1e t1e < <(cpu_ticks 1)
+	p1=$(veth_pkts)
+	TW_LINUX=$(ip netns exec "$TT_NS" ss -Htan state time-wait | wc -l)
+	tt_stop_pid "$NGINX_PID" 5
+	cat "$W/wrk.txt" >&2
+	python3 - "$W/wrk.txt" "$SECS" "$TSC_HZ" "$b0" "$t0" "$b0e" "$t0e" \
+		"$b1" "$t1" "$b1e" "$t1e" "$p0" "$p1" "$TW_LINUX" >"$W/linux.json" <<-'EOF'
+	import json, re, sys
+	a = sys.argv
+	txt = open(a[1]).read()
+	secs, hz = float(a[2]), float(a[3])
+	m = re.search(r"Requests/sec:\s*([\d.]+)", txt)
+	cps = float(m.group(1)) if m else 0.0
+	busy0 = (float(a[6]) - float(a[4])) / max(1.0, float(a[7]) - float(a[5]))
+	busy1 = (float(a[10]) - float(a[8])) / max(1.0, float(a[11]) - float(a[9]))
+	err = re.search(r"Socket errors:.*", txt)
+	out = {"conns_per_s": cps, "pkts_per_s": (float(a[13]) - float(a[12])) / secs,
+	       "cpu0_busy": round(busy0, 3), "cpu1_busy": round(busy1, 3),
+	       "cycles_per_conn_cpu0": round(busy0 * hz / cps) if cps else None,
+	       "cycles_per_conn_cpu1": round(busy1 * hz / cps) if cps else None,
+	       "time_wait_at_end": int(a[14]),
+	       "wrk_socket_errors": err.group(0) if err else None,
+	       "setup": "nginx 1 worker (master_process off) taskset -c 0; wrk -t1 -c64 "
+	                "-H 'Connection: close' taskset -c 1; veth pair between two "
+	                "namespaces; each request is one connection"}
+	json.dump(out, sys.stdout)
+	EOF
+fi
+
+# ------------------------------------------------------------ report
+python3 "$BENCH_PY" cps --server "$W/server.json" --client "$W/client.json" \
+	--tsc-hz "$TSC_HZ" --linux "$W/linux.json" --out "$OUT" \
+	--meta "seconds=$SECS" --meta "concurrency=$CONC" --meta "eal_mem=$BENCH_MEM" \
+	--meta "perf=$PERF" --meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
+for f in perf-server perf-client; do
+	if [ -s "$W/$f.txt" ]; then
+		cp "$W/$f.txt" "$BENCH_RESULTS/cps-$BENCH_STAMP-$f.txt"
+		echo "== $f (perf report, self time)"
+		head -n 25 "$W/$f.txt"
+	fi
+done

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# TIME_WAIT scaling: the cps.sh pair (server closing, so the server holds
+# TIME_WAIT) with the real 60 s TIME_WAIT, for 150 s by default: TIME_WAIT
+# count and connections/s over time, bytes per TIME_WAIT record measured
+# from the server's resident memory, flatness (steady conns/s / first 5 s)
+# and the worst expiry lateness that the stats samples can show.
+#
+#   sudo bash bench/tw_scaling.sh [--seconds N] [--rate N] [--interval S]
+#
+# --rate caps the client's connections/s (0 = as fast as it goes).  The
+# client has 16 x 64512 tuples (bench_lib.sh), so above ~17000/s a tuple
+# comes back within 60 s and its SYN takes the record over (RFC 6191)
+# instead of the record expiring: at full rate the table plateaus at ~1M
+# records and no expiry happens; --rate 15000 lets every record live its
+# full 60 s and expire, which is what makes lateness measurable.
+# Writes bench/results/tw_scaling-DATE.json; bench/plot.sh FILE draws it.
+
+set -u
+. "$(dirname "$0")/bench_lib.sh"
+
+SECS=150
+RATE=0
+IVL=1
+TW=60
+while [ $# -gt 0 ]; do
+	case $1 in
+	--seconds) SECS=$2; shift 2 ;;
+	--rate) RATE=$2; shift 2 ;;
+	--interval) IVL=$2; shift 2 ;;
+	--time-wait) TW=$2; shift 2 ;;
+	-h|--help) sed -n '3,18p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S]" >&2; exit 2 ;;
+	esac
+done
+
+bench_begin
+bench_mem_init
+W=$TT_WORKDIR
+OUT=$BENCH_RESULTS/tw_scaling-$BENCH_STAMP.json
+# Sized to what the run holds at most (one record per client tuple, plus
+# slack), so that RSS over records is the cost of a full table.
+TWCAP=$((BENCH_TUPLES + BENCH_TUPLES / 16))
+
+# Baseline: the same server without a TIME_WAIT table (max_tw_buckets = 0),
+# so that RSS(run) - RSS(baseline) is what the records and their index cost.
+bench_log "baseline RSS: server without TIME_WAIT table"
+bench_server_start "$W/base.json" "$W/base.log" --set tcp.max_tw_buckets=0 ||
+	{ tt_server_log_tail; exit 1; }
+sleep 2
+BASE_RSS=$(bench_rss_kb "$BENCH_SERVER_PID")
+tt_server_stop 30
+rm -f "$BENCH_SOCK"
+
+bench_log "server with max_tw_buckets $TWCAP, time_wait ${TW}s; client ${SECS}s, rate $RATE (0 = max)"
+bench_server_start "$W/server.json" "$W/server.log" \
+	--set tcp.max_tw_buckets=$TWCAP --set tcp.time_wait="$TW" \
+	--set general.stats_interval="$IVL" || { tt_server_log_tail; exit 1; }
+T0US=${EPOCHREALTIME/./}
+rss_sampler()
+{
+	local now ms
+	while kill -0 "$BENCH_SERVER_PID" 2>/dev/null; do
+		# No subprocess but awk's read of /proc: both CPUs are busy.
+		now=${EPOCHREALTIME/./}
+		ms=$(((now - T0US) / 1000))
+		printf '%d.%03d %s\n' $((ms / 1000)) $((ms % 1000)) \
+			"$(bench_rss_kb "$BENCH_SERVER_PID")"
+		sleep 1
+	done
+}
+rss_sampler >"$W/rss.txt" 2>/dev/null &
+TT_PIDS+=($!)
+bench_client_start "$W/client.json" "$W/client.log" \
+	--set client.rate="$RATE" --set tcp.time_wait="$TW" --duration "$SECS"
+bench_pair_finish
+
+python3 "$BENCH_PY" tw --server "$W/server.json" --rss "$W/rss.txt" \
+	--base-rss "$BASE_RSS" --time-wait "$TW" --out "$OUT" \
+	--meta "seconds=$SECS" --meta "rate=$RATE" --meta "eal_mem=$BENCH_MEM" \
+	--meta "max_tw_buckets=$TWCAP" --meta "tuples=$BENCH_TUPLES" \
+	--meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
+if command -v gnuplot >/dev/null 2>&1; then
+	bash "$BENCH_DIR/plot.sh" "$OUT"
+fi
