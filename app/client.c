@@ -87,7 +87,14 @@ client_setup(struct tt_app *app)
 	}
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		struct worker *w = app->workers[i];
+		const struct tt_client_config *cc = &app->cfg.client;
 
+		/* The source range becomes local addresses of the port: ARP
+		 * is answered for them and traffic to them is ours. */
+		if (cc->src_ip_first != 0 && !(cc->src_ip_first == src && cc->src_ip_last == src)) {
+			w->nif[pi].ip_lo = cc->src_ip_first;
+			w->nif[pi].ip_hi = cc->src_ip_last;
+		}
 		if (tuple_pool_init(&w->tuples, &app->cfg.client, src, w->idx, app->n_workers,
 				    &ri, err, sizeof(err)) < 0) {
 			fprintf(stderr, "lcore %u: %s\n", w->lcore_id, err);

@@ -156,7 +156,7 @@ net_next_hop(const struct net_if *nif, uint32_t dst)
 static int
 arp_build(const struct net_if *nif, struct rte_mbuf *m, uint16_t op,
 	  const struct rte_ether_addr *eth_dst,
-	  const struct rte_ether_addr *tha, uint32_t tip)
+	  const struct rte_ether_addr *tha, uint32_t tip, uint32_t sip)
 {
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
@@ -177,7 +177,7 @@ arp_build(const struct net_if *nif, struct rte_mbuf *m, uint16_t op,
 	arp->arp_plen = sizeof(uint32_t);
 	arp->arp_opcode = rte_cpu_to_be_16(op);
 	arp->arp_data.arp_sha = nif->mac;
-	arp->arp_data.arp_sip = rte_cpu_to_be_32(nif->ip);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(sip);
 	arp->arp_data.arp_tha = *tha;
 	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	return 0;
@@ -207,7 +207,7 @@ arp_request(struct net_if *nif, uint32_t ip, uint64_t now)
 		TT_INC(nif->st, mbuf_alloc_failed);
 		return false;
 	}
-	if (arp_build(nif, m, RTE_ARP_OP_REQUEST, &bcast, &zero, ip) < 0) {
+	if (arp_build(nif, m, RTE_ARP_OP_REQUEST, &bcast, &zero, ip, nif->ip) < 0) {
 		rte_pktmbuf_free(m);
 		TT_INC(nif->st, mbuf_alloc_failed);
 		return false;
@@ -237,7 +237,7 @@ arp_resolve(struct net_if *nif, uint32_t ip, uint64_t now)
 /* Answer a request for our address: in place when m may be rewritten. */
 static void
 arp_reply(struct net_if *nif, struct rte_mbuf *m,
-	  const struct rte_ether_addr *sha, uint32_t sip)
+	  const struct rte_ether_addr *sha, uint32_t sip, uint32_t our_ip)
 {
 	if (net_mbuf_writable(m)) {
 		rte_pktmbuf_reset(m);
@@ -249,7 +249,7 @@ arp_reply(struct net_if *nif, struct rte_mbuf *m,
 			return;
 		}
 	}
-	if (arp_build(nif, m, RTE_ARP_OP_REPLY, sha, sha, sip) < 0) {
+	if (arp_build(nif, m, RTE_ARP_OP_REPLY, sha, sha, sip, our_ip) < 0) {
 		rte_pktmbuf_free(m);
 		TT_INC(nif->st, mbuf_alloc_failed);
 		return;
@@ -304,7 +304,7 @@ arp_input(struct net_if *nif, struct rte_mbuf *m, uint64_t now)
 	 * target is; this is also how gratuitous ARP moves an address. */
 	known = learnable && arp_merge(&nif->arp, sip, &sha, now);
 
-	if (tip != nif->ip) {
+	if (!net_is_local(nif, tip)) {
 		if (!known)
 			TT_INC(nif->st, drop_not_ours);
 		goto drop;
@@ -318,7 +318,7 @@ arp_input(struct net_if *nif, struct rte_mbuf *m, uint64_t now)
 		goto drop;
 	/* A probe (sip 0) is answered too, so its sender sees the conflict
 	 * (RFC 5227 2.1.1): the reply then names 0.0.0.0 as target. */
-	arp_reply(nif, m, &sha, sip);
+	arp_reply(nif, m, &sha, sip, tip);
 	return NET_CONSUMED;
 drop:
 	rte_pktmbuf_free(m);

@@ -35,7 +35,7 @@ struct arp_cache {
 /* Segments waiting for ARP to resolve their next hop (Linux: the
  * neighbour's unres_qlen queue), sent when the reply comes, dropped and
  * counted in drop_no_arp after ARP_PENDING_US or when the queue is full. */
-#define ARP_PENDING_MAX 256
+#define ARP_PENDING_MAX 1024
 #define ARP_PENDING_US  1000000
 struct arp_pending {
 	unsigned n;
@@ -56,6 +56,8 @@ struct net_if {
 	uint32_t ip;                /* host order */
 	uint32_t netmask;           /* host order */
 	uint32_t gateway;           /* host order, 0 = none */
+	uint32_t ip_lo, ip_hi;      /* more local addresses (a client's source
+	                             * range), host order; 0 = none */
 	bool rx_cksum_offload;      /* trust RTE_MBUF_F_RX_*_CKSUM_GOOD/BAD */
 	bool tx_ip_cksum_offload;   /* RTE_ETH_TX_OFFLOAD_IPV4_CKSUM enabled */
 	bool tx_tcp_cksum_offload;  /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM enabled */
@@ -117,6 +119,13 @@ void arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_a
 		       uint64_t now);
 /* Free whatever is still queued (at exit, so every mbuf comes back). */
 void net_if_release(struct net_if *nif);
+
+/* One of our addresses on this port (the port's, or the extra range). */
+static inline bool
+net_is_local(const struct net_if *nif, uint32_t ip)
+{
+	return ip == nif->ip || (nif->ip_lo != 0 && ip >= nif->ip_lo && ip <= nif->ip_hi);
+}
 
 /* Next hop for a destination: dst itself on-link, else the gateway (0 if
  * there is none). */

@@ -351,7 +351,7 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_ip_fragment);
 	/* Unicast to our address only: broadcast, multicast and other hosts'
 	 * packets (promiscuous ports, a shared segment) are not ours. */
-	if (rte_be_to_cpu_32(ip->dst_addr) != nif->ip)
+	if (!net_is_local(nif, rte_be_to_cpu_32(ip->dst_addr)))
 		NET_DROP(nif, m, drop_not_ours);
 	src = rte_be_to_cpu_32(ip->src_addr);
 	if (!net_src_ok(nif, src))

@@ -57,7 +57,7 @@ net_on_link(const struct net_if *nif, uint32_t ip)
 static inline bool
 net_src_ok(const struct net_if *nif, uint32_t src)
 {
-	if (src == 0 || src == nif->ip)
+	if (src == 0 || net_is_local(nif, src))
 		return false;
 	if ((src >> 24) == 127 || src >= 0xe0000000)
 		return false;

@@ -24,11 +24,11 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 	memset(tw->buckets, 0xff, (size_t)nb * sizeof(*tw->buckets));
 	tw->mask = nb - 1;
 	tw->capacity = capacity;
-	/* Free list in index order; records are touched only when taken, so a
-	 * large table costs address space until it is used. */
-	for (uint32_t i = 0; i < capacity; i++)
-		tw->rec[i].hnext = i + 1 < capacity ? i + 1 : TW_NIL;
-	tw->free_head = 0;
+	/* Records are touched only when first taken (a bump index, then the
+	 * list of released ones), so a table sized for tens of millions costs
+	 * address space, not memory, until TIME_WAIT grows into it. */
+	tw->free_head = TW_NIL;
+	tw->unused = 0;
 	tw->head = tw->tail = TW_NIL;
 	return 0;
 }
@@ -92,10 +92,15 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	struct tw_rec *r;
 	uint32_t *b;
 
-	if (i == TW_NIL)
+	if (i != TW_NIL) {
+		r = &tw->rec[i];
+		tw->free_head = r->hnext;
+	} else if (tw->unused < tw->capacity) {
+		i = tw->unused++;
+		r = &tw->rec[i];
+	} else {
 		return NULL;
-	r = &tw->rec[i];
-	tw->free_head = r->hnext;
+	}
 	memset(r, 0, sizeof(*r));
 	r->t = *t;
 	r->expire = expire_ms;

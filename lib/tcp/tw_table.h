@@ -49,7 +49,8 @@ struct tw_table {
 	uint32_t mask;
 	uint32_t capacity;
 	uint32_t count;
-	uint32_t free_head;      /* free list through hnext */
+	uint32_t free_head;      /* released records, linked through hnext */
+	uint32_t unused;         /* records [unused, capacity) never taken yet */
 	uint32_t head, tail;     /* expiry FIFO: head expires first */
 };
 
