@@ -15,7 +15,7 @@ tt_workdir
 
 JSON=$TT_WORKDIR/stats.json
 # shellcheck disable=SC2046 # word list
-tt_run -o "$TT_WORKDIR/tcpterm.log" timeout --foreground 60 "$TCPTERM" -l "$TT_LCORES" \
+tt_run -o "$TT_WORKDIR/tcpterm.log" timeout -k 5 --foreground 60 "$TCPTERM" -l "$TT_LCORES" \
 	--no-pci --vdev=net_null0 --file-prefix="$TT_PREFIX" $(tt_eal_mem) \
 	-- -c "$TT_SOURCE_DIR/config/tap.conf" --set general.idle_sleep=0 \
 	--duration 2 --stats-json "$JSON"
