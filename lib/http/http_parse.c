@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "http/http_chars.h"
 #include "http/http_parse.h"
 
 enum http_state {
@@ -106,74 +107,6 @@ static const char http_version_lit[] = "HTTP/1.";
 	((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 #define HTTP_METHOD4(a, b, c, d) \
 	((uint32_t)(a) << 24 | HTTP_METHOD3(b, c, d))
-
-/* Character classes (RFC 9110 5.5, 5.6.2; RFC 9112 3.2). */
-
-static inline bool
-http_is_ws(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static inline bool
-http_is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static inline bool
-http_is_alpha(uint8_t c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* VCHAR or obs-text: anything visible, high bytes included. */
-static inline bool
-http_is_vchar(uint8_t c)
-{
-	return c > ' ' && c != 0x7f;
-}
-
-/* A byte allowed inside a field value: no CTL other than HT, so NUL and a
- * bare CR are rejected as RFC 9110 5.5 permits. */
-static inline bool
-http_is_field(uint8_t c)
-{
-	return http_is_vchar(c) || http_is_ws(c);
-}
-
-static inline bool
-http_is_tchar(uint8_t c)
-{
-	if (http_is_alpha(c) || http_is_digit(c))
-		return true;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'':
-	case '*': case '+': case '-': case '.': case '^': case '_':
-	case '`': case '|': case '~':
-		return true;
-	default:
-		return false;
-	}
-}
-
-static inline int
-http_hex_val(uint8_t c)
-{
-	if (http_is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static inline uint8_t
-http_lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
 
 static unsigned
 http_dec_digits(uint64_t v)

@@ -23,6 +23,7 @@
  */
 #include <stdint.h>
 
+#include "http/http_chars.h"
 #include "http/http_resp.h"
 
 enum rs_state {
@@ -103,71 +104,11 @@ static const struct rs_lit rs_te_elems[] = {
 
 static const char rs_version[] = "HTTP/1.";
 
-/* Character classes (RFC 9110 5.5, 5.6.2). */
-
-static inline bool
-rs_is_ws(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static inline bool
-rs_is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* VCHAR or obs-text. */
-static inline bool
-rs_is_vchar(uint8_t c)
-{
-	return c > ' ' && c != 0x7f;
-}
-
-static inline bool
-rs_is_field(uint8_t c)
-{
-	return rs_is_vchar(c) || rs_is_ws(c);
-}
-
-static inline bool
-rs_is_tchar(uint8_t c)
-{
-	if (rs_is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-		return true;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'':
-	case '*': case '+': case '-': case '.': case '^': case '_':
-	case '`': case '|': case '~':
-		return true;
-	default:
-		return false;
-	}
-}
-
-static inline int
-rs_hex(uint8_t c)
-{
-	if (rs_is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static inline uint8_t
-rs_lower(uint8_t c)
-{
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 /* Narrow the candidates in p->cand by byte c at position p->sub. */
 static void
 rs_match(struct http_resp_parser *p, const struct rs_lit *lits, unsigned n, uint8_t c)
 {
-	c = rs_lower(c);
+	c = http_lower(c);
 	for (unsigned i = 0; i < n; i++)
 		if ((p->cand & (1u << i)) &&
 		    (p->sub >= lits[i].len || (uint8_t)lits[i].s[p->sub] != c))
@@ -331,7 +272,7 @@ rs_eol(struct http_resp_parser *p)
 static long
 rs_field_start(struct http_resp_parser *p, uint8_t c, bool trailer)
 {
-	if (!rs_is_tchar(c)) {
+	if (!http_is_tchar(c)) {
 		/* Includes obs-fold (a line starting with SP/HTAB), which
 		 * RFC 9112 5.2 lets a recipient reject. */
 		return rs_fail(p, trailer ? HTTP_RE_CHUNK : HTTP_RE_HEADER);
@@ -381,7 +322,7 @@ rs_value_start(struct http_resp_parser *p)
 static long
 rs_cl_byte(struct http_resp_parser *p, uint8_t c)
 {
-	if (rs_is_digit(c) && p->tokst != RT_AFTER) {
+	if (http_is_digit(c) && p->tokst != RT_AFTER) {
 		unsigned d = c - '0';
 
 		p->tokst = RT_IN;
@@ -396,7 +337,7 @@ rs_cl_byte(struct http_resp_parser *p, uint8_t c)
 		}
 		return 0;
 	}
-	if (rs_is_ws(c)) {
+	if (http_is_ws(c)) {
 		if (p->tokst == RT_IN)
 			p->tokst = RT_AFTER;
 		return 0;
@@ -411,7 +352,7 @@ rs_list_byte(struct http_resp_parser *p, uint8_t c)
 	const struct rs_lit *lits = p->hdr_id == RH_CONNECTION ? rs_conn_elems : rs_te_elems;
 	unsigned n = p->hdr_id == RH_CONNECTION ? 2 : 1;
 
-	if (!rs_is_field(c))
+	if (!http_is_field(c))
 		return rs_fail(p, HTTP_RE_HEADER);
 	if (c == ',') {
 		if (p->tokst == RT_IN)
@@ -419,7 +360,7 @@ rs_list_byte(struct http_resp_parser *p, uint8_t c)
 		p->tokst = RT_BEFORE;
 		return 0;
 	}
-	if (rs_is_ws(c)) {
+	if (http_is_ws(c)) {
 		if (p->tokst == RT_IN) {
 			rs_elem_end(p);
 			p->tokst = RT_AFTER;
@@ -443,7 +384,7 @@ rs_list_byte(struct http_resp_parser *p, uint8_t c)
 static long
 rs_chunk_size_byte(struct http_resp_parser *p, uint8_t c)
 {
-	int h = rs_hex(c);
+	int h = http_hex_val(c);
 
 	if (h >= 0 && p->tokst != RT_AFTER) {
 		if (p->body_left > (UINT64_MAX >> 4))
@@ -454,7 +395,7 @@ rs_chunk_size_byte(struct http_resp_parser *p, uint8_t c)
 	}
 	if (p->tokst == RT_BEFORE)
 		return rs_fail(p, HTTP_RE_CHUNK);
-	if (rs_is_ws(c)) {             /* BWS before a chunk-ext */
+	if (http_is_ws(c)) {             /* BWS before a chunk-ext */
 		p->tokst = RT_AFTER;
 		return 0;
 	}
@@ -491,7 +432,7 @@ rs_line_byte(struct http_resp_parser *p, uint8_t c)
 		p->status = 0;
 		return 0;
 	case RS_STATUS:
-		if (!rs_is_digit(c))
+		if (!http_is_digit(c))
 			return rs_fail(p, HTTP_RE_STATUS);
 		p->status = (uint16_t)(p->status * 10 + (c - '0'));
 		if (++p->sub == 3) {
@@ -507,7 +448,7 @@ rs_line_byte(struct http_resp_parser *p, uint8_t c)
 		p->state = RS_REASON;
 		return 0;
 	case RS_REASON:
-		if (!rs_is_field(c))
+		if (!http_is_field(c))
 			return rs_fail(p, HTTP_RE_STATUS);
 		return 0;
 	case RS_HDR_START:
@@ -518,13 +459,13 @@ rs_line_byte(struct http_resp_parser *p, uint8_t c)
 			return 0;
 		}
 		/* RFC 9112 5.1: no whitespace between name and colon. */
-		if (!rs_is_tchar(c))
+		if (!http_is_tchar(c))
 			return rs_fail(p, HTTP_RE_HEADER);
 		rs_match(p, rs_names, RH_N - 1, c);
 		return 0;
 	case RS_HDR_VALUE:
 	case RS_TRAILER:
-		if (!rs_is_field(c))
+		if (!http_is_field(c))
 			return rs_fail(p, HTTP_RE_HEADER);
 		return 0;
 	case RS_CL:
@@ -534,7 +475,7 @@ rs_line_byte(struct http_resp_parser *p, uint8_t c)
 	case RS_CHUNK_SIZE:
 		return rs_chunk_size_byte(p, c);
 	case RS_CHUNK_EXT:
-		if (!rs_is_field(c))
+		if (!http_is_field(c))
 			return rs_fail(p, HTTP_RE_CHUNK);
 		return 0;
 	case RS_CHUNK_DATA_END:
