@@ -18,15 +18,22 @@ TT_SOURCE_DIR=${TT_SOURCE_DIR:-$(dirname "$BENCH_DIR")}
 BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 BENCH_PY=$BENCH_DIR/bench_stats.py
 
-# The client's tuple space.  client.src_ip ranges do not work yet (app/
-# worker.c worker_xmit() only sends from a port's own address), so the
-# tuples come from one client address, the widest source port range and 16
-# server ports: 16 x 64512 = 1032192 distinct 4-tuples.
-BENCH_LISTEN=$(seq -s, 80 95)
-BENCH_TARGETS=$(for p in $(seq 80 95); do printf '198.18.1.1:%s,' "$p"; done)
-BENCH_TARGETS=${BENCH_TARGETS%,}
+# The client's tuple space: a range of client source addresses (local
+# addresses of the client's port: ARP answered, RX accepted, TX sent) x the
+# widest source port range x one server port.  Both ports are widened to a
+# /16 so that the range can be 4096 addresses: 4096 x 64512 = 264M distinct
+# 4-tuples, more than 1M connections/s x 60 s, so no tuple comes back while
+# the server still holds its TIME_WAIT record.  The client walks the ports
+# of one address before the next, so the server's 64-entry ARP cache (which
+# learns each SYN's source) sees one or two new addresses at a time.
+BENCH_SERVER_IP=198.18.1.1/16
+BENCH_CLIENT_IP=198.18.1.2/16
+BENCH_SRC_IPS=${BENCH_SRC_IPS:-198.18.16.0-198.18.31.255}
+BENCH_N_SRC_IPS=4096
+BENCH_LISTEN=80
+BENCH_TARGETS=198.18.1.1:80
 BENCH_SRC_PORTS=1024-65535
-BENCH_TUPLES=$((16 * 64512))
+BENCH_TUPLES=$((BENCH_N_SRC_IPS * 64512))
 
 BENCH_SERVER_PID=
 BENCH_CLIENT_PID=
@@ -107,6 +114,7 @@ bench_server_start()
 	set -- -l 0 --no-pci --file-prefix="${TT_PREFIX}s" $mem \
 		--vdev="net_memif0,role=server,socket=$BENCH_SOCK,socket-abstract=no" \
 		-- -c "$TT_SOURCE_DIR/config/memif-server.conf" \
+		--set "port0.ip=$BENCH_SERVER_IP" \
 		--set "http.listen=$BENCH_LISTEN" --stats-json "$json" "$@"
 	echo "$TCPTERM $*" >>"$TT_WORKDIR/commands"
 	"$TCPTERM" "$@" >"$log" 2>&1 </dev/null &
@@ -126,6 +134,8 @@ bench_client_start()
 	set -- -l 1 --no-pci --file-prefix="${TT_PREFIX}c" $mem \
 		--vdev="net_memif0,role=client,socket=$BENCH_SOCK,socket-abstract=no" \
 		-- -c "$TT_SOURCE_DIR/config/memif-client.conf" \
+		--set "port0.ip=$BENCH_CLIENT_IP" \
+		--set "client.src_ip=$BENCH_SRC_IPS" \
 		--set "client.targets=$BENCH_TARGETS" \
 		--set "client.src_ports=$BENCH_SRC_PORTS" \
 		--set client.closer=server --stats-json "$json" "$@"

@@ -12,10 +12,11 @@
 #
 # --conns is both max_conns and the client's concurrency (default 1M: one
 # source address x 64512 ports x 16 target ports allow 1032192 tuples).
-# --src-ips N (N <= 256) adds source addresses 198.18.2.10.. for more; but
-# app/worker.c sends only from the port's own address, so the SYNs of the
-# extra addresses are dropped (drop_not_ours) before an mbuf is built: the
-# connections, tables and timers are real, the packets are not.
+# --src-ips N (N <= 254) sends from 198.18.2.1-198.18.2.N instead, local
+# addresses of the port (client.src_ip).  net_null answers no ARP, so SYNs
+# wait in the ARP pending queue (1024 per port) and the rest are dropped
+# (drop_no_arp): the connections, tables and timers are real, most packets
+# are not.
 # With the Linux default syn_retries 6 and rto_initial 1 s a connect lives
 # 127 s, so for a shorter run every connection started stays in SYN_SENT.
 # Writes bench/results/null-DATE.json.

@@ -8,13 +8,15 @@
 # and the worst expiry lateness that the stats samples can show.
 #
 #   sudo bash bench/tw_scaling.sh [--seconds N] [--rate N] [--interval S]
+#                                 [--time-wait S] [--max-tw N]
 #
 # --rate caps the client's connections/s (0 = as fast as it goes).  The
-# client has 16 x 64512 tuples (bench_lib.sh), so above ~17000/s a tuple
-# comes back within 60 s and its SYN takes the record over (RFC 6191)
-# instead of the record expiring: at full rate the table plateaus at ~1M
-# records and no expiry happens; --rate 15000 lets every record live its
-# full 60 s and expire, which is what makes lateness measurable.
+# client has 4096 source addresses x 64512 ports = 264M tuples
+# (bench_lib.sh), so no tuple comes back within 60 s below 4.4M/s: every
+# record lives its full TIME_WAIT and expires, and the table holds
+# rate x 60 s records.  --max-tw N sizes the server's table (default 24M:
+# 400K/s x 60 s); its index is a power of two >= N buckets of 4 bytes,
+# written at start, so keep N near what the run holds for bytes/record.
 # Writes bench/results/tw_scaling-DATE.json; bench/plot.sh FILE draws it.
 
 set -u
@@ -24,14 +26,16 @@ SECS=150
 RATE=0
 IVL=1
 TW=60
+TWCAP=25165824
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) SECS=$2; shift 2 ;;
 	--rate) RATE=$2; shift 2 ;;
 	--interval) IVL=$2; shift 2 ;;
 	--time-wait) TW=$2; shift 2 ;;
-	-h|--help) sed -n '3,18p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S]" >&2; exit 2 ;;
+	--max-tw) TWCAP=$2; shift 2 ;;
+	-h|--help) sed -n '3,20p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S] [--max-tw N]" >&2; exit 2 ;;
 	esac
 done
 
@@ -39,9 +43,6 @@ bench_begin
 bench_mem_init
 W=$TT_WORKDIR
 OUT=$BENCH_RESULTS/tw_scaling-$BENCH_STAMP.json
-# Sized to what the run holds at most (one record per client tuple, plus
-# slack), so that RSS over records is the cost of a full table.
-TWCAP=$((BENCH_TUPLES + BENCH_TUPLES / 16))
 
 # Baseline: the same server without a TIME_WAIT table (max_tw_buckets = 0),
 # so that RSS(run) - RSS(baseline) is what the records and their index cost.
