@@ -203,10 +203,11 @@ report_final(struct tt_app *app, unsigned mbufs_in_use)
 	printf("average rate: %.0f connections/s, %.0f requests/s\n",
 	       el > 0 ? s.c[TT_C_conns_established] / el : 0.0,
 	       el > 0 ? s.c[TT_C_http_requests] / el : 0.0);
-	printf("TIME_WAIT: created %" PRIu64 ", expired %" PRIu64 ", re-ACKed %" PRIu64
+	printf("TIME_WAIT: created %" PRIu64 ", expired %" PRIu64 " (late %" PRIu64 "), re-ACKed %" PRIu64
 	       ", taken over by SYN %" PRIu64 ", RST-killed %" PRIu64 ", overflow %" PRIu64
 	       ", dropped at exit %" PRIu64 "\n",
-	       s.c[TT_C_tw_created], s.c[TT_C_tw_expired], s.c[TT_C_tw_reacked],
+	       s.c[TT_C_tw_created], s.c[TT_C_tw_expired], s.c[TT_C_tw_expired_late],
+	       s.c[TT_C_tw_reacked],
 	       s.c[TT_C_tw_syn_accepted], s.c[TT_C_tw_rst_killed], s.c[TT_C_tw_overflow],
 	       s.c[TT_C_tw_drained]);
 	printf("HTTP: %" PRIu64 " requests, %" PRIu64 " responses, %" PRIu64 " bad requests\n",

@@ -273,6 +273,8 @@ def cmd_tw(a):
            "final_counters": {k: last["counters"][k] for k in (
                "tw_created", "tw_expired", "tw_syn_accepted", "tw_overflow",
                "tw_evicted", "conns_established")},
+           # expiries more than one tick late, counted by tw_expire itself
+           "tw_expired_late": last["counters"].get("tw_expired_late"),
            "series": series}
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
@@ -280,6 +282,7 @@ def cmd_tw(a):
     print()
     print("TIME_WAIT scaling (server holds TIME_WAIT, %s s)" % a.time_wait)
     print("  seconds with traffic           %s" % res["seconds_with_traffic"])
+    print("  expiries later than one tick   %s" % res["tw_expired_late"])
     print("  conns/s first 5 s (mean)       %s" % fmt(f5))
     print("  conns/s steady (median, last %d s) %s" % (tail_window, fmt(st)))
     print("  flatness (steady / first 5 s)  %s" % res["flatness"])

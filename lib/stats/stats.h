@@ -97,6 +97,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(delayed_acks,         "ACKs sent by the delayed-ACK timer") \
 	X(tw_created,           "TIME_WAIT records created") \
 	X(tw_expired,           "TIME_WAIT records expired after 2MSL") \
+	X(tw_expired_late,      "TIME_WAIT expiries later than one tick (should stay 0)") \
 	X(tw_reacked,           "FINs re-ACKed in TIME_WAIT (2MSL restarted)") \
 	X(tw_syn_accepted,      "SYNs that took over a TIME_WAIT tuple (RFC 6191)") \
 	X(tw_syn_refused,       "SYNs refused in TIME_WAIT (dup ACK)") \

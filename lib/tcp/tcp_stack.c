@@ -46,6 +46,8 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		goto fail;
 	if (tw_capacity > 0 && tw_init(&s->tw, tw_capacity) < 0)
 		goto fail;
+	if (tw_capacity > 0)
+		s->tw.late_ms = tick_us >= 2000 ? (uint32_t)(tick_us / 1000) : 1;
 	s->wheel = tmw_create(tick_us, now);
 	if (s->wheel == NULL)
 		goto fail;

@@ -160,5 +160,7 @@ tcp_timers_run(struct tcp_stack *s, uint64_t now)
 		n = tw_expire(&s->tw, ms_of(now), TCP_TW_EXPIRE_BUDGET);
 		s->st->state[TCP_TIME_WAIT] -= n;
 		TT_ADD(s->st, tw_expired, n);
+		TT_ADD(s->st, tw_expired_late, s->tw.expired_late);
+		s->tw.expired_late = 0;
 	}
 }

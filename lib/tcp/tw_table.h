@@ -52,6 +52,8 @@ struct tw_table {
 	uint32_t free_head;      /* released records, linked through hnext */
 	uint32_t unused;         /* records [unused, capacity) never taken yet */
 	uint32_t head, tail;     /* expiry FIFO: head expires first */
+	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
+	uint32_t expired_late;   /* late expiries since the caller last read it */
 };
 
 /* Capacity records; the index gets about one bucket per record. */

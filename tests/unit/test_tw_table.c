@@ -235,6 +235,28 @@ test_expiry_across_ms_wrap(void **state)
 	tw_free(&tw);
 }
 
+/* Expiring more than one tick after 2MSL is counted as late. */
+static void
+test_late_expiry_counted(void **state)
+{
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	assert_int_equal(tw.late_ms, 1);
+	assert_non_null(add(&tw, 1, 10));
+	assert_non_null(add(&tw, 2, 20));
+	assert_non_null(add(&tw, 3, 30));
+	assert_int_equal(tw_expire(&tw, 11, 100), 1);   /* one tick: on time */
+	assert_int_equal(tw.expired_late, 0);
+	assert_int_equal(tw_expire(&tw, 22, 100), 1);   /* two ticks: late */
+	assert_int_equal(tw.expired_late, 1);
+	tw.late_ms = 5;                                 /* a 5 ms tick */
+	assert_int_equal(tw_expire(&tw, 35, 100), 1);
+	assert_int_equal(tw.expired_late, 1);
+	tw_free(&tw);
+}
+
 static void
 test_evict_oldest(void **state)
 {
@@ -317,6 +339,7 @@ main(void)
 		cmocka_unit_test(test_fifo_order_with_restart),
 		cmocka_unit_test(test_budgeted_expiry),
 		cmocka_unit_test(test_expiry_across_ms_wrap),
+		cmocka_unit_test(test_late_expiry_counted),
 		cmocka_unit_test(test_evict_oldest),
 		cmocka_unit_test(test_one_million),
 	};
