@@ -18,6 +18,8 @@ PKGS=(
 	iproute2 curl wrk apache2-utils python3 tcpdump nftables
 	# client-mode e2e: the Linux peer (tests/e2e/client_nginx.sh)
 	nginx-light
+	# scripts/tcpterm-plot (the demo's picture, tests/e2e/plot.sh)
+	gnuplot-nox
 	"$@"
 )
 
