@@ -19,9 +19,11 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "app.h"
+#include "metrics.h"
 
 struct tt_app tt_app;
 
@@ -259,6 +261,12 @@ main(int argc, char **argv)
 	}
 	app->tsc_hz = rte_get_tsc_hz();
 	app->tsc0 = rte_rdtsc();
+	/* Let dpdk-dumpcap (or dpdk-pdump) attach from outside, as a secondary
+	 * process with this --file-prefix: nothing runs per packet until one
+	 * does. */
+	if (rte_pdump_init() < 0)
+		fprintf(stderr, "tcpterm: packet capture server not started: %s "
+			"(dpdk-dumpcap cannot attach; continuing)\n", rte_strerror(rte_errno));
 	if (app->stats_json_path != NULL) {
 		app->stats_json = fopen(app->stats_json_path, "w");
 		if (app->stats_json == NULL) {
@@ -289,6 +297,15 @@ main(int argc, char **argv)
 	}
 	if (report_telemetry_init(app) < 0)
 		fprintf(stderr, "tcpterm: telemetry commands not registered (continuing)\n");
+	{
+		char err[256];
+
+		if (metrics_start(app, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpterm: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -321,6 +338,8 @@ main(int argc, char **argv)
 	ports_drain_rx(app);
 	rc = 0;
 out:
+	metrics_stop();
+	rte_pdump_uninit();
 	ports_close(app);
 	mbufs_in_use = app->mp ? rte_mempool_in_use_count(app->mp) : 0;
 	if (rc == 0)

@@ -11,7 +11,7 @@ set -u
 PKGS=(
 	# build
 	gcc libc6-dev meson ninja-build pkg-config
-	libdpdk-dev libnuma-dev libcmocka-dev
+	libdpdk-dev libnuma-dev libcmocka-dev libmicrohttpd-dev
 	# dpdk-telemetry.py (dpdk-dev) and the DPDK tools/PMDs (dpdk)
 	dpdk dpdk-dev
 	# demo and e2e tests: namespace + tap, clients, JSON, captures
@@ -20,6 +20,8 @@ PKGS=(
 	nginx-light
 	# scripts/tcpterm-plot (the demo's picture, tests/e2e/plot.sh)
 	gnuplot-nox
+	# promtool checks the metrics endpoint's output (tests/e2e/metrics.sh)
+	prometheus
 	"$@"
 )
 

@@ -111,6 +111,7 @@ struct tt_general_config {
 	uint64_t tick;                     /* timer wheel tick, us (1000) */
 	uint64_t stats_interval;           /* us (s, 1) */
 	bool ring_pair;                    /* two rte_ring ports back to back */
+	char metrics_listen[64];           /* "A.B.C.D:PORT" or "off" */
 };
 
 struct tt_config {
@@ -138,6 +139,10 @@ int tt_config_set(struct tt_config *cfg, const char *assignment, char *err, size
 
 /* Cross-key checks (e.g. rto_min <= rto_max, a port section present). */
 int tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen);
+
+/* Parse "A.B.C.D:PORT" (port 1..65535) into host-order ip and port; -1 if
+ * it is not that. */
+int tt_config_hostport(const char *s, uint32_t *ip, uint16_t *port);
 
 /* Print every key with its default, range and doc (for --help-config). */
 void tt_config_print_reference(FILE *f);

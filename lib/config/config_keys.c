@@ -93,6 +93,14 @@ const struct cfg_key cfg_keys[] = {
 		 "mode = both runs client and server in one process with no "
 		 "device; give no other device to EAL.",
 	  .linux_eq = "none (a veth pair)" },
+	{ .sec = SEC_GENERAL, .name = "metrics_listen", .type = T_TOKEN,
+	  FIELD(gen.metrics_listen), .def = "off", .example = "127.0.0.1:9100",
+	  .doc = "Serve the counters, state gauges and client latency "
+		 "histograms in the Prometheus text format at "
+		 "http://ADDR:PORT/metrics (kernel socket, served by a "
+		 "control thread, never by a worker lcore); off = no "
+		 "endpoint.",
+	  .linux_eq = "node_exporter's netstat and sockstat collectors" },
 
 	/* [port0] .. [port7] */
 	{ .sec = SEC_PORT, .name = "ip", .type = T_IP4NET, WHOLE(port[0]),
