@@ -23,6 +23,7 @@
 #include <rte_version.h>
 
 #include "app.h"
+#include "capture.h"
 #include "metrics.h"
 
 struct tt_app tt_app;
@@ -300,11 +301,14 @@ main(int argc, char **argv)
 	{
 		char err[256];
 
-		if (metrics_start(app, err, sizeof(err)) < 0) {
+		if (metrics_start(app, err, sizeof(err)) < 0 ||
+		    capture_start(app, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tcpterm: %s\n", err);
 			rc = 2;
 			goto out;
 		}
+		for (unsigned i = 0; i < app->n_workers; i++)
+			app->workers[i]->cap = capture_lcore(i);
 	}
 
 	signal(SIGINT, on_signal);
@@ -335,10 +339,12 @@ main(int argc, char **argv)
 		if (app->workers[i]->lcore_id == rte_get_main_lcore())
 			worker_main(app->workers[i]);
 	rte_eal_mp_wait_lcore();
+	capture_stop(app);
 	ports_drain_rx(app);
 	rc = 0;
 out:
 	metrics_stop();
+	capture_stop(app);
 	rte_pdump_uninit();
 	ports_close(app);
 	mbufs_in_use = app->mp ? rte_mempool_in_use_count(app->mp) : 0;

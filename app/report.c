@@ -11,6 +11,7 @@
 #include <rte_telemetry.h>
 
 #include "app.h"
+#include "capture.h"
 
 static struct tt_stats prev;
 
@@ -98,6 +99,7 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 			fprintf(f, "%s\"%s\": %" PRId64, n++ ? ", " : "", tcp_state_name(k), v);
 		}
 		fprintf(f, "}");
+		capture_json(f);
 	}
 	fprintf(f, "}\n");
 	fflush(f);

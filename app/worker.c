@@ -14,6 +14,7 @@
 #include <rte_pause.h>
 
 #include "app.h"
+#include "capture.h"
 #include "stats/rng.h"
 
 static void
@@ -45,6 +46,8 @@ tx_flush(struct worker *w)
 static void
 txbuf_put(struct txbuf *tb, struct rte_mbuf *m)
 {
+	if (unlikely(tb->w->cap != NULL))
+		capture_tx(tb->w->cap, tb->port_id, (uint16_t)tb->w->idx, m);
 	tb->m[tb->n++] = m;
 	if (tb->n >= tt_app.cfg.gen.burst)
 		tx_flush_buf(tb);
@@ -94,6 +97,16 @@ delay_release(struct worker *w, bool all)
 	}
 }
 
+/* The stack's conn_end (set only with [capture] anomalies = on). */
+static void
+worker_conn_end(void *arg, const struct tcp_conn *c, enum tcp_close_reason why)
+{
+	struct worker *w = arg;
+
+	if (w->cap != NULL)
+		capture_conn_end(w->cap, c, why);
+}
+
 /* The stack's xmit: pick the port that owns the source address. */
 static void
 worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
@@ -113,7 +126,10 @@ int
 worker_setup(struct tt_app *app, struct worker *w)
 {
 	const struct tt_config *cfg = &app->cfg;
-	struct tcp_stack_ops ops = { .xmit = worker_xmit };
+	struct tcp_stack_ops ops = {
+		.xmit = worker_xmit,
+		.conn_end = cfg->capture.anomalies ? worker_conn_end : NULL,
+	};
 	uint32_t tw_cap = cfg->tcp.max_tw_buckets / app->n_workers;
 
 	if (cfg->tcp.max_tw_buckets > 0 && tw_cap == 0)
@@ -228,6 +244,8 @@ worker_main(void *arg)
 					rte_pktmbuf_free(m);
 					continue;
 				}
+				if (unlikely(w->cap != NULL))
+					capture_rx(w->cap, w->port_ids[p], (uint16_t)w->idx, m, &seg.t);
 				tcp_input(&w->stack, &seg, w->now);
 				rte_pktmbuf_free(m);
 			}

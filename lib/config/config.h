@@ -114,6 +114,19 @@ struct tt_general_config {
 	char metrics_listen[64];           /* "A.B.C.D:PORT" or "off" */
 };
 
+enum tt_capture_at_max { TT_CAP_STOP = 0, TT_CAP_ROTATE };
+
+struct tt_capture_config {
+	char file[256];                    /* pcapng path, or "off" */
+	double sample;                     /* fraction of connections */
+	uint32_t snaplen;                  /* bytes kept of each frame */
+	uint64_t max_size;                 /* bytes per file, 0 = no limit */
+	uint8_t at_max;                    /* enum tt_capture_at_max */
+	bool anomalies;                    /* keep connections that end badly */
+	uint32_t anomaly_depth;            /* last packets kept per connection */
+	uint32_t mbufs;                    /* copies in flight + kept */
+};
+
 struct tt_config {
 	struct tt_general_config gen;
 	struct tt_port_config port[TT_MAX_PORTS];
@@ -121,6 +134,7 @@ struct tt_config {
 	struct tt_http_config http;
 	struct tt_fault_config fault;
 	struct tt_client_config client;
+	struct tt_capture_config capture;
 };
 
 /* Fill cfg with the defaults. */

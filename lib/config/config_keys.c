@@ -14,7 +14,7 @@
 #include "config/config_priv.h"
 
 const char *const cfg_section_names[SEC_COUNT] = {
-	"general", "port", "tcp", "http", "fault", "client",
+	"general", "port", "tcp", "http", "fault", "client", "capture",
 };
 
 #define FIELD(m)  .off = offsetof(struct tt_config, m), \
@@ -31,6 +31,7 @@ const char *const cfg_mode_names[] = { "server", "client", "both", NULL };
 static const char *const tw_policy_names[] = { "close", "evict_oldest", NULL };
 static const char *const close_mode_names[] = { "close", "shutdown", NULL };
 static const char *const closer_names[] = { "client", "server", NULL };
+static const char *const at_max_names[] = { "stop", "rotate", NULL };
 
 const struct cfg_key cfg_keys[] = {
 	/* [general] */
@@ -392,6 +393,55 @@ const struct cfg_key cfg_keys[] = {
 		 "client holds TIME_WAIT) or server (the last request says "
 		 "Connection: close; the server holds TIME_WAIT).",
 	  .linux_eq = "wrk -H 'Connection: close' (server)" },
+
+	/* [capture] */
+	{ .sec = SEC_CAPTURE, .name = "file", .type = T_TOKEN,
+	  FIELD(capture.file), .def = "off", .example = "/tmp/tcpterm.pcapng",
+	  .doc = "Write the packets of sampled connections to this pcapng "
+		 "file (Wireshark, tshark); off = no capture.  Workers hand "
+		 "copies to a ring and a control thread writes the file, so "
+		 "capture never blocks a worker (a full ring is a counted "
+		 "drop).",
+	  .linux_eq = "tcpdump -w FILE" },
+	{ .sec = SEC_CAPTURE, .name = "sample", .type = T_PROB,
+	  FIELD(capture.sample), .def = "0",
+	  .doc = "Fraction of connections captured, chosen by a keyed hash of "
+		 "the 4-tuple: every packet of a chosen connection, both "
+		 "directions, from its SYN to its last ACK.",
+	  .linux_eq = "none (tcpdump captures all or filters by port)" },
+	{ .sec = SEC_CAPTURE, .name = "snaplen", .type = T_UINT,
+	  FIELD(capture.snaplen), .min = 64, .max = 9216, .def = "1600",
+	  .doc = "Bytes kept of each frame.",
+	  .linux_eq = "tcpdump -s" },
+	{ .sec = SEC_CAPTURE, .name = "max_size", .type = T_BYTES,
+	  FIELD(capture.max_size), .min = 0, .max = UINT64_MAX, .def = "0",
+	  .doc = "Largest file, in bytes; 0 = no limit.  What happens then is "
+		 "at_max.",
+	  .linux_eq = "tcpdump -C" },
+	{ .sec = SEC_CAPTURE, .name = "at_max", .type = T_ENUM,
+	  FIELD(capture.at_max), .names = at_max_names, .def = "stop",
+	  .doc = "When the file reaches max_size: stop (later packets are "
+		 "counted, not written) or rotate (the file becomes FILE.1, "
+		 "replacing an older one, and a new FILE starts).",
+	  .linux_eq = "tcpdump -C with -W 2" },
+	{ .sec = SEC_CAPTURE, .name = "anomalies", .type = T_BOOL,
+	  FIELD(capture.anomalies), .def = "off",
+	  .doc = "Also write the connections that end badly (reset, "
+		 "retransmission or keep-alive give-up, FIN_WAIT_2 timeout, "
+		 "abort), sampled or not: while on, each worker keeps the "
+		 "last anomaly_depth packets of every open connection.",
+	  .linux_eq = "none" },
+	{ .sec = SEC_CAPTURE, .name = "anomaly_depth", .type = T_UINT,
+	  FIELD(capture.anomaly_depth), .min = 1, .max = 32, .def = "8",
+	  .doc = "Packets kept per open connection for anomalies.",
+	  .linux_eq = "none" },
+	{ .sec = SEC_CAPTURE, .name = "mbufs", .type = T_UINT,
+	  FIELD(capture.mbufs), .min = 1023, .max = (1u << 24) - 1,
+	  .def = "16383",
+	  .doc = "Packet copies in the capture pool (on their way to the file "
+		 "and kept for anomalies); when it runs dry a copy is a "
+		 "counted drop.",
+	  .linux_eq = "tcpdump -B" },
 };
 
 _Static_assert(sizeof(cfg_keys) / sizeof(cfg_keys[0]) == CFG_NKEYS,

@@ -130,7 +130,12 @@ const char *tcp_state_name(enum tcp_state s);
 	X(fault_drop_fin2_ack,  "injected drops: final ACK") \
 	X(fault_rx_drops,       "injected drops: any received packet") \
 	X(fault_tx_drops,       "injected drops: any sent packet") \
-	X(fault_tx_delayed,     "packets held back by [fault] tx_delay")
+	X(fault_tx_delayed,     "packets held back by [fault] tx_delay") \
+	X(capture_copied,       "packets copied for the capture file") \
+	X(capture_ring_full,    "capture copies dropped: writer ring full") \
+	X(capture_nombuf,       "capture copies not made: capture pool empty") \
+	X(capture_anomalies,    "connections ended badly whose last packets were captured") \
+	X(capture_anomaly_evicted, "anomaly buffers taken over by another connection")
 
 enum tt_counter {
 #define X(n, h) TT_C_##n,

@@ -142,6 +142,9 @@ struct tcp_stack_ops {
 	 * fill(fill_arg) when seg->len > 0. */
 	void (*xmit)(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill,
 		     void *fill_arg);
+	/* Optional: c is about to be freed, for why (packet capture keeps
+	 * the last packets of connections that end badly). */
+	void (*conn_end)(void *arg, const struct tcp_conn *c, enum tcp_close_reason why);
 };
 
 struct tcp_listener {

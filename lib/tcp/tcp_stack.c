@@ -184,6 +184,8 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 	c->flags |= TF_ORPHAN;
 	if (c->app != NULL && c->app->closed != NULL)
 		c->app->closed(c->app_arg, c, why);
+	if (s->ops.conn_end != NULL)
+		s->ops.conn_end(s->ops_arg, c, why);
 	tmw_cancel(s->wheel, &c->timer);
 	ct_remove(&s->ct, &c->node);
 	s->st->state[c->state]--;
