@@ -260,12 +260,14 @@ const struct cfg_key cfg_keys[] = {
 		 "a full backlog drops the SYN).",
 	  .linux_eq = "net.ipv4.tcp_syncookies" },
 	{ .sec = SEC_TCP, .name = "max_syn_backlog", .type = T_UINT,
-	  FIELD(tcp.max_syn_backlog), .min = 1, .max = 1u << 28,
-	  .def = "4096",
+	  FIELD(tcp.max_syn_backlog), .min = 0, .max = 1u << 28,
+	  .def = "0",
 	  .doc = "Connections in SYN_RECEIVED per lcore before further SYNs "
-		 "get cookies (or are dropped with syncookies = 0).",
-	  .linux_eq = "listen backlog capped by net.core.somaxconn (4096); "
-		      "net.ipv4.tcp_max_syn_backlog" },
+		 "get cookies (or are dropped with syncookies = 0); 0 = "
+		 "max(128, max_conns / 128), as Linux sizes it from its "
+		 "connection hash.",
+	  .linux_eq = "net.ipv4.tcp_max_syn_backlog; the listen backlog "
+		      "(net.core.somaxconn)" },
 
 	/* [http] */
 	{ .sec = SEC_HTTP, .name = "listen", .type = T_PORTLIST, WHOLE(http),

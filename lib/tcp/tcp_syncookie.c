@@ -171,10 +171,16 @@ tcp_syncookie_ts_decode(bool saw_ts, uint32_t tsecr_ms, bool cfg_ts, bool cfg_sa
 
 /* ---- the listener's hooks ---- */
 
+/* The SYN_RECEIVED backlog; 0 sizes it from the table as Linux sizes
+ * tcp_max_syn_backlog from its established hash (tcp_sk_init). */
 static bool
 syn_backlog_full(const struct tcp_stack *s)
 {
-	return s->st->state[TCP_SYN_RECEIVED] >= (int64_t)s->cfg->max_syn_backlog;
+	uint32_t max = s->cfg->max_syn_backlog;
+
+	if (max == 0)
+		max = s->max_conns / 128 > 128 ? s->max_conns / 128 : 128;
+	return s->st->state[TCP_SYN_RECEIVED] >= (int64_t)max;
 }
 
 bool

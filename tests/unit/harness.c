@@ -47,7 +47,7 @@ h_default_config(struct tt_tcp_config *cfg)
 	cfg->tw_reuse = 2;
 	cfg->tw_reuse_delay = 1 * H_S;
 	cfg->syncookies = 1;
-	cfg->max_syn_backlog = 4096;
+	cfg->max_syn_backlog = 0;        /* max(128, max_conns / 128) */
 }
 
 /* ---- the fake wire ---- */

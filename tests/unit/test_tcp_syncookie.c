@@ -471,6 +471,38 @@ test_sack_echo_refused_when_off(void **state)
 }
 
 static void
+test_default_backlog_from_table(void **state)
+{
+	struct harness *h = *state;
+
+	/* max_syn_backlog 0: max(128, max_conns / 128), so 128 with 1024
+	 * records and 200 with 25600. */
+	start(h, 1, 0, 1024);
+	for (uint16_t i = 0; i < 128; i++) {
+		h_peer_init(h, &h->peer, (uint16_t)(10000 + i));
+		h_in_syn(h, OPTS_ALL);
+		h_expect(h, SA, H_ANY, h->peer.isn + 1, 0);
+		h_expect_state(h, TCP_SYN_RECEIVED);
+	}
+	h_peer_init(h, &h->peer, 20000);
+	cookie_synack(h, OPTS_ALL);
+	h_expect_cnt(h, syncookies_sent, 1);
+	h_stop(h);
+	h_flush(h);
+	memset(&h->st, 0, sizeof(h->st));
+
+	start(h, 1, 0, 25600);
+	for (uint16_t i = 0; i < 200; i++) {
+		h_peer_init(h, &h->peer, (uint16_t)(10000 + i));
+		h_in_syn(h, OPTS_ALL);
+		h_expect(h, SA, H_ANY, h->peer.isn + 1, 0);
+	}
+	h_expect_cnt(h, syncookies_sent, 0);
+	h_peer_init(h, &h->peer, 20000);
+	cookie_synack(h, OPTS_ALL);
+}
+
+static void
 test_syncookies_off(void **state)
 {
 	struct harness *h = *state;
@@ -528,6 +560,8 @@ main(void)
 						h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_acks, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_echo_refused_when_off,
+						h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_default_backlog_from_table,
 						h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_syncookies_off, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_draining_refuses_cookie_ack,
