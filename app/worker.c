@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include <rte_cycles.h>
 #include <rte_malloc.h>
@@ -122,6 +123,23 @@ worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_a
 	TT_INC(&w->st, drop_not_ours);
 }
 
+/* One SYN cookie secret for the process, from the OS's random source, as
+ * Linux keys its cookies once per boot (net_get_random_once).  Workers are
+ * set up one after the other by the main lcore. */
+static const uint8_t *
+cookie_secret(void)
+{
+	static uint8_t secret[TCP_SYNCOOKIE_KEY_BYTES];
+	static bool have;
+
+	if (!have) {
+		if (getrandom(secret, sizeof(secret), 0) != (ssize_t)sizeof(secret))
+			return NULL;
+		have = true;
+	}
+	return secret;
+}
+
 int
 worker_setup(struct tt_app *app, struct worker *w)
 {
@@ -141,6 +159,12 @@ worker_setup(struct tt_app *app, struct worker *w)
 			w->lcore_id, cfg->tcp.max_conns, tw_cap);
 		return -1;
 	}
+	if (cookie_secret() == NULL) {
+		fprintf(stderr, "lcore %u: getrandom() failed: no SYN cookie secret\n",
+			w->lcore_id);
+		return -1;
+	}
+	tcp_stack_set_cookie_secret(&w->stack, cookie_secret(), TCP_SYNCOOKIE_KEY_BYTES);
 	tcp_stack_set_fault(&w->stack, &cfg->fault, cfg->fault.seed * 7919 + w->idx);
 	w->fault_rng = (cfg->fault.seed + 1) * 0x9e3779b97f4a7c15ull + w->idx;
 	if (cfg->fault.tx_delay > 0) {

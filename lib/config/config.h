@@ -64,6 +64,8 @@ struct tt_tcp_config {
 	uint32_t keepalive_probes;   /* 9 */
 	uint8_t tw_reuse;            /* 0 off, 1 on, 2 loopback only (default 2) */
 	uint64_t tw_reuse_delay;     /* us (ms, 1000) */
+	uint8_t syncookies;          /* 0 off, 1 when full (default), 2 always */
+	uint32_t max_syn_backlog;    /* SYN_RECEIVED per lcore before cookies; 0 = auto */
 };
 
 struct tt_http_config {

@@ -125,8 +125,8 @@ const struct cfg_key cfg_keys[] = {
 	{ .sec = SEC_TCP, .name = "max_conns", .type = T_UINT,
 	  FIELD(tcp.max_conns), .min = 1, .max = 1u << 28, .def = "65536",
 	  .doc = "Full connections (not TIME_WAIT records) per lcore; the "
-		 "tables are sized for it at start.  A SYN or connect beyond "
-		 "it is refused.",
+		 "tables are sized for it at start.  A connect beyond it is "
+		 "refused; a SYN gets a SYN cookie (syncookies) or RST.",
 	  .linux_eq = "ulimit -n, fs.nr_open (one fd per socket)" },
 	{ .sec = SEC_TCP, .name = "time_wait", .type = T_TIME, .unit = U_S,
 	  FIELD(tcp.time_wait), .min = 0, .max = S(86400), .def = "60",
@@ -260,6 +260,23 @@ const struct cfg_key cfg_keys[] = {
 		 "take its 4-tuple.",
 	  .linux_eq = "net.ipv4.tcp_tw_reuse_delay (recent kernels; "
 		      "1 s fixed before)" },
+	{ .sec = SEC_TCP, .name = "syncookies", .type = T_UINT,
+	  FIELD(tcp.syncookies), .min = 0, .max = 2, .def = "1",
+	  .doc = "SYN cookies: 1 = when the connection table or the "
+		 "SYN_RECEIVED backlog (max_syn_backlog) is full, a SYN is "
+		 "answered with a cookie SYN-ACK and no state is kept until "
+		 "its ACK; 2 = always; 0 = never (a full table answers RST, "
+		 "a full backlog drops the SYN).",
+	  .linux_eq = "net.ipv4.tcp_syncookies" },
+	{ .sec = SEC_TCP, .name = "max_syn_backlog", .type = T_UINT,
+	  FIELD(tcp.max_syn_backlog), .min = 0, .max = 1u << 28,
+	  .def = "0",
+	  .doc = "Connections in SYN_RECEIVED per lcore before further SYNs "
+		 "get cookies (or are dropped with syncookies = 0); 0 = "
+		 "max(128, max_conns / 128), as Linux sizes it from its "
+		 "connection hash.",
+	  .linux_eq = "net.ipv4.tcp_max_syn_backlog; the listen backlog "
+		      "(net.core.somaxconn)" },
 
 	/* [http] */
 	{ .sec = SEC_HTTP, .name = "listen", .type = T_PORTLIST, WHOLE(http),

@@ -72,6 +72,10 @@ const char *tcp_state_name(enum tcp_state s);
 	X(passive_closes,       "closes where the peer sent the first FIN") \
 	X(simultaneous_closes,  "closes through CLOSING") \
 	X(conn_table_full,      "SYNs refused with RST: connection table full") \
+	X(syncookies_sent,      "SYN-ACKs sent with a SYN cookie (no state kept)") \
+	X(syncookies_recv,      "ACKs with a valid SYN cookie (connection created)") \
+	X(syncookies_failed,    "ACKs read as a SYN cookie that failed the check (RST)") \
+	X(drop_syn_backlog,     "drops: SYN with max_syn_backlog reached and syncookies 0") \
 	X(fins_sent,            "FINs sent (first transmissions)") \
 	X(fin_retransmits,      "FIN retransmissions") \
 	X(syn_retransmits,      "SYN retransmissions") \
