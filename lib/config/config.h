@@ -56,6 +56,8 @@ struct tt_tcp_config {
 	bool sack;                   /* on: advertise SACK-permitted */
 	uint8_t wscale;              /* 7 */
 	uint16_t mss;                /* 1460 */
+	uint16_t min_snd_mss;        /* 48: floor of the peer's MSS */
+	uint32_t sndbuf;             /* bytes queued per connection, 4 MiB */
 	uint32_t rcv_wnd;            /* bytes, 1 MiB */
 	uint32_t init_cwnd;          /* segments, 10 */
 	bool keepalive;              /* off */

@@ -180,7 +180,11 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 	}
 	if (!sent && (c->flags & TF_ACK_NOW))
 		tcp_send_ack(s, c);
-	if (c->snd_nxt != c->snd_una && c->t_rtx == 0)
+	/* Data waiting behind a zero window arms the timer as well: its
+	 * expiry sends the window probe (RFC 9293 3.8.6.1), else a peer
+	 * that shut its window with nothing in flight stalls us forever. */
+	if (c->t_rtx == 0 && (c->snd_nxt != c->snd_una ||
+			      (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end))))
 		tcp_arm_rto(s, c);
 	else
 		conn_timer_update(s, c);
@@ -317,7 +321,7 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	c->snd_nxt = c->snd_una;
 	c->t_rtx = 0;
 	tcp_output(s, c);
-	if (c->t_rtx == 0 && c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
+	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
 		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,
 		 * one byte beyond the window, on the RTO schedule. */
 		struct tcp_seg seg;
