@@ -621,8 +621,8 @@ test_icmp_echo_reply(void **state)
 	assert_int_equal(rte_raw_cksum(icmp, 12), 0xffff);
 	assert_int_equal(fx.cap.m[0]->ol_flags, 0);
 
-	/* The on-link sender was learned on the way. */
-	assert_non_null(arp_lookup(&fx.nif.arp, PEER_IP));
+	/* IP traffic teaches nothing: neighbours come from ARP only. */
+	assert_null(arp_lookup(&fx.nif.arp, PEER_IP));
 }
 
 static void
@@ -720,10 +720,9 @@ test_tcp_syn_options_parsed(void **state)
 	assert_ptr_equal(seg.payload, data(m) + 14 + 20 + 40);
 	rte_pktmbuf_free(m);
 
-	/* On-link sender learned; nothing sent. */
+	/* Not learned from IP (ARP only); nothing sent. */
 	mac = arp_lookup(&fx.nif.arp, PEER_IP);
-	assert_non_null(mac);
-	assert_true(rte_is_same_ether_addr(mac, &peer_mac));
+	assert_null(mac);
 	assert_int_equal(fx.cap.total, 0);
 
 	/* IPv4 options are skipped. */
@@ -847,6 +846,51 @@ test_tcp_learn_on_link_only(void **state)
 	p.smac = bcast_mac;
 	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
 	assert_null(arp_lookup(&fx.nif.arp, PEER_IP));
+}
+
+/*
+ * IP traffic never writes the ARP cache (Linux learns from ARP only): a
+ * packet from a known address with another MAC, even to a closed port,
+ * leaves the entry alone; one with the same MAC refreshes it; an unknown
+ * sender is not added.
+ */
+static void
+test_ip_does_not_poison_arp(void **state)
+{
+	struct pkt p = pkt_syn();
+	struct tcp_seg seg;
+	const struct rte_ether_addr *mac;
+
+	(void)state;
+	NEED_EAL();
+	arp_learn(&fx.nif.arp, GW_IP, &gw_mac, T0);
+	arp_learn(&fx.nif.arp, PEER_IP, &peer_mac, T0);
+
+	/* An on-link host claims the gateway's address with its own MAC. */
+	p.src = GW_IP;
+	p.smac = gw_mac2;
+	p.dport = 9;
+	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+	mac = arp_lookup(&fx.nif.arp, GW_IP);
+	assert_non_null(mac);
+	assert_true(rte_is_same_ether_addr(mac, &gw_mac));
+
+	/* And the peer's. */
+	p.src = PEER_IP;
+	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+	mac = arp_lookup(&fx.nif.arp, PEER_IP);
+	assert_true(rte_is_same_ether_addr(mac, &peer_mac));
+
+	/* An off-link packet through another router: the gateway stays. */
+	p.src = FAR_IP;
+	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+	assert_true(rte_is_same_ether_addr(arp_lookup(&fx.nif.arp, GW_IP), &gw_mac));
+
+	/* An unknown on-link sender is not added. */
+	p.src = PEER_IP + 7;
+	p.smac = peer_mac;
+	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+	assert_null(arp_lookup(&fx.nif.arp, PEER_IP + 7));
 }
 
 static void
@@ -1017,6 +1061,12 @@ test_bad_data_offset(void **state)
 	assert_int_equal(C(fx, drop_bad_header), 2);
 }
 
+/*
+ * Malformed options after a good MSS: as Linux, the segment is still
+ * handed up (a SYN gets its SYN-ACK), a broken length ends the parsing
+ * keeping the MSS, a known kind with a wrong length is ignored; each such
+ * segment is counted.
+ */
 static void
 test_bad_options(void **state)
 {
@@ -1026,20 +1076,35 @@ test_bad_options(void **state)
 		{ 30, 1, 0, 0, 0, 0, 0, 0 },    /* length 1 */
 		{ 1, 1, 1, 1, 1, 1, 1, 2 },     /* kind without a length byte */
 		{ 2, 3, 5, 1, 1, 1, 1, 1 },     /* MSS with length 3 */
+		{ 2, 6, 0, 9, 0, 0, 1, 1 },     /* MSS with length 6 */
 		{ 3, 4, 7, 0, 1, 1, 1, 1 },     /* WS with length 4 */
 		{ 4, 3, 0, 1, 1, 1, 1, 1 },     /* SACK_OK with length 3 */
+		{ 8, 8, 0, 0, 0, 1, 0, 0 },     /* TS with length 8 */
 		{ 30, 9, 0, 0, 0, 0, 0, 0 },    /* unknown, past the header */
 	};
 	struct pkt p = pkt_syn();
+	struct tcp_seg seg;
 
 	(void)state;
 	NEED_EAL();
 	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
-		memcpy(p.opt, bad[i], sizeof(bad[i]));
-		p.optlen = sizeof(bad[i]);
-		expect_drop(mbuf_pkt(&p), TT_C_drop_bad_header);
+		static const uint8_t mss[4] = { 2, 4, 0x03, 0xe8 };  /* 1000 */
+
+		memcpy(p.opt, mss, sizeof(mss));
+		memcpy(p.opt + 4, bad[i], sizeof(bad[i]));
+		p.optlen = sizeof(mss) + sizeof(bad[i]);
+		rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+		if (seg.opts != TCP_OPT_MSS || seg.mss != 1000)
+			fail_msg("case %u: opts %#x mss %u", i, seg.opts, seg.mss);
+		assert_int_equal(seg.flags, TCP_F_SYN);
+		assert_int_equal(C(fx, tcp_bad_options), i + 1);
 	}
-	assert_int_equal(C(fx, drop_bad_header), RTE_DIM(bad));
+	assert_int_equal(C(fx, drop_bad_header), 0);
+
+	/* Good options are not counted. */
+	p = pkt_syn();
+	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
+	assert_int_equal(C(fx, tcp_bad_options), RTE_DIM(bad));
 }
 
 static void
@@ -1253,8 +1318,8 @@ test_send_tcp_roundtrip(void **state)
 	s = seg_out(TCP_F_ACK | TCP_F_FIN, 0, 1);
 	roundtrip(&s, (const uint8_t *)"", 0, 0);
 
-	/* The peer learned us from our own frames. */
-	assert_non_null(arp_lookup(&peer.nif.arp, OUR_IP));
+	/* Our frames taught the peer nothing (ARP only). */
+	assert_null(arp_lookup(&peer.nif.arp, OUR_IP));
 	assert_int_equal(drops(&fx), 0);
 }
 
@@ -1636,6 +1701,7 @@ main(void)
 		T(test_tcp_syn_options_parsed),
 		T(test_tcp_data_segment),
 		T(test_tcp_learn_on_link_only),
+		T(test_ip_does_not_poison_arp),
 		T(test_bad_ip_cksum),
 		T(test_bad_tcp_cksum),
 		T(test_ip_fragment),
