@@ -268,6 +268,12 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* The tables' hash key, before any worker builds a table. */
+	if (tcp_hash_key_random() < 0) {
+		fprintf(stderr, "tcpterm: getrandom: %s\n", strerror(errno));
+		rte_eal_cleanup();
+		return 2;
+	}
 	rc = 1;
 	if (http_templates_init(&app->tpl, app->cfg.http.body_size) < 0 ||
 	    workers_create(app) < 0)
