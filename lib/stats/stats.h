@@ -125,6 +125,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(tw_drained,           "TIME_WAIT records dropped at exit") \
 	X(http_requests,        "HTTP requests parsed") \
 	X(http_responses,       "HTTP responses queued") \
+	X(http_sndbuf_waits,    "times pipelined responses waited: send queue at tcp.sndbuf") \
 	X(http_bad_requests,    "malformed requests answered with 400") \
 	X(http_keepalive_timeouts, "idle keep-alive connections closed") \
 	X(http_keepalive_limit, "connections closed at keepalive_requests") \

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "http/http_server.h"
 
 #define OPTS_ALL  (TCP_OPT_MSS | TCP_OPT_WSCALE | TCP_OPT_SACK_OK | TCP_OPT_TS)
 #define SA        (TCP_F_SYN | TCP_F_ACK)
@@ -217,6 +218,108 @@ test_syn_fin_dropped(void **state)
 	h_expect_cnt(h, drop_syn_fin, 1);
 }
 
+#define PIPE_N     33
+#define PIPE_BODY  100000u
+#define PIPE_PORT  8080
+#define PIPE_SNDBUF (64u * 1024)
+
+/*
+ * 33 pipelined GETs in one segment, responses of 100 kB, tcp.sndbuf
+ * 64 KiB: the responder hands TCP one response at a time (the queue never
+ * holds more than sndbuf plus one response), and every byte of the 33
+ * responses arrives, in order, as the peer acknowledges.
+ */
+static void
+test_http_pipeline_bounded(void **state)
+{
+	static const char get[] = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
+	struct harness *h = *state;
+	struct tt_tcp_config cfg;
+	struct tt_http_config hcfg = { .n_listen = 1, .listen = { PIPE_PORT },
+				       .body_size = PIPE_BODY,
+				       .keepalive_requests = 1000,
+				       .keepalive_timeout = 75 * H_S };
+	struct http_templates tpl;
+	struct http_server hs;
+	const struct http_template *t;
+	const struct h_sent *e;
+	static uint8_t req[PIPE_N * sizeof(get)];
+	struct tcp_seg seg;
+	struct tcp_conn *c;
+	uint32_t reqlen = 0, peak = 0, got = 0, total;
+	uint64_t guard = 0;
+
+	h_default_config(&cfg);
+	cfg.sndbuf = PIPE_SNDBUF;
+	h_start(h, &cfg);
+	assert_int_equal(http_templates_init(&tpl, PIPE_BODY), 0);
+	http_server_init(&hs, &hcfg, &tpl, &h->s, &h->st, 1);
+	assert_int_equal(http_server_listen(&hs), 0);
+	t = &tpl.t[HTTP_R_GET_KA];
+	total = PIPE_N * t->len;
+
+	h->peer.t.lport = PIPE_PORT;
+	h->peer.wnd = 65535;      /* << 7: 8 MB, the peer reads at once */
+	h_in_syn(h, OPTS_ALL);
+	e = h_expect(h, SA, H_ANY, h->peer.isn + 1, 0);
+	h->iss = e->seg.seq;
+	h->peer.rcv_nxt = h->iss + 1;
+	h_advance(h, RTT);
+	h_in_ack(h);
+	c = h_conn(h);
+	assert_non_null(c);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+
+	for (unsigned i = 0; i < PIPE_N; i++) {
+		memcpy(req + reqlen, get, sizeof(get) - 1);
+		reqlen += sizeof(get) - 1;
+	}
+	seg = h_mk(h, PA, h->peer.snd_nxt, h->peer.rcv_nxt, 0);
+	seg.payload = req;
+	seg.len = reqlen;
+	h->peer.snd_nxt += reqlen;
+	h_input(h, &seg);
+	h_expect_cnt(h, http_requests, PIPE_N);
+
+	while (got < total && guard++ < 100000) {
+		if (tcp_unacked(c) > peak)
+			peak = tcp_unacked(c);
+		while ((e = h_pop(h)) != NULL) {
+			uint32_t off = e->seg.seq - (h->iss + 1);
+
+			if (e->seg.flags & TCP_F_RST)
+				fail_msg("reset after %u bytes", got);
+			if (e->seg.len == 0)
+				continue;
+			/* In order, no gap, no repeat (nothing is lost). */
+			assert_int_equal(off, got);
+			assert_int_equal(e->plen, e->seg.len);
+			for (uint32_t i = 0; i < e->seg.len; i++) {
+				uint32_t pos = (off + i) % t->len;
+				uint8_t want = pos < t->hdr_len ? (uint8_t)t->hdr[pos] :
+					http_body_byte(pos - t->hdr_len, t->body_len);
+
+				if (e->data[i] != want)
+					fail_msg("byte %u: %#x, want %#x", off + i,
+						 e->data[i], want);
+			}
+			got += e->seg.len;
+			h->peer.rcv_nxt = e->seg.seq + e->seg.len;
+		}
+		h_advance(h, 1 * H_MS);
+		h_in_ack(h);
+	}
+	assert_int_equal(got, total);
+	/* Never more than the bound plus the one response that crossed it. */
+	if (peak > PIPE_SNDBUF + t->len)
+		fail_msg("%u bytes queued, bound %u + %u", peak, PIPE_SNDBUF, t->len);
+	assert_true(H_CNT(h, http_sndbuf_waits) > 0);
+	h_expect_cnt(h, http_responses, PIPE_N);
+	h_expect_state(h, TCP_ESTABLISHED);
+	h_flush(h);
+	http_templates_free(&tpl);
+}
+
 int
 main(void)
 {
@@ -225,6 +328,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_zero_window_peer_kept, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_tw_takeover_table_full_keeps_record, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_syn_fin_dropped, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_http_pipeline_bounded, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
