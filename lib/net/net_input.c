@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP.
+ * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP | UDP and other
+ * protocols (ICMP unreachable).
  *
  * Every frame ends in exactly one place: handed to TCP (NET_TCP), answered
  * (ARP/ICMP reply), or freed with one drop counter incremented.  Nothing
@@ -21,6 +22,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "net/net.h"
 #include "net/net_priv.h"
@@ -317,6 +319,32 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 	return NET_CONSUMED;
 }
 
+/*
+ * UDP: tcpterm serves no UDP port, so a well-formed datagram gets ICMP port
+ * unreachable (RFC 1122 4.1.3.1; Linux __udp4_lib_rcv with no socket);
+ * one with a bad length or checksum is dropped silently, as Linux does.
+ */
+static enum net_verdict
+udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	  unsigned int hlen, unsigned int l4len, uint64_t now)
+{
+	const struct rte_udp_hdr *udp;
+	unsigned int ulen;
+
+	if (l4len < sizeof(*udp))
+		NET_DROP(nif, m, drop_short);
+	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hlen);
+	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	if (ulen < sizeof(*udp) || ulen > l4len)
+		NET_DROP(nif, m, drop_bad_header);
+	/* RFC 768: a zero checksum means none was computed. */
+	if (udp->dgram_cksum != 0 && ulen == l4len &&
+	    rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+		NET_DROP(nif, m, drop_bad_cksum);
+	icmp_send_unreach(nif, m, NET_ICMP_PORT_UNREACH, now);
+	return NET_CONSUMED;
+}
+
 static enum net_verdict
 ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	   uint64_t now)
@@ -368,8 +396,12 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		return tcp_input(nif, m, seg, ip, hlen, tot - hlen, now);
 	case IPPROTO_ICMP:
 		return icmp_input(nif, m, hlen, tot - hlen, now);
+	case IPPROTO_UDP:
+		return udp_input(nif, m, ip, hlen, tot - hlen, now);
 	default:
-		NET_DROP(nif, m, drop_not_ours);
+		/* RFC 1122 3.2.2.1: a protocol we do not speak. */
+		icmp_send_unreach(nif, m, NET_ICMP_PROT_UNREACH, now);
+		return NET_CONSUMED;
 	}
 }
 

@@ -31,6 +31,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "net/net.h"
 
@@ -139,7 +140,8 @@ static uint64_t
 accounted(const struct fixture *f)
 {
 	return drops(f) + f->st.c[TT_C_arp_replies_sent] +
-		f->st.c[TT_C_icmp_echo_replies] + f->st.c[TT_C_mbuf_alloc_failed];
+		f->st.c[TT_C_icmp_echo_replies] + f->st.c[TT_C_mbuf_alloc_failed] +
+		f->st.c[TT_C_icmp_unreach_sent] + f->st.c[TT_C_icmp_rate_limited];
 }
 
 /* A frame to build: Ethernet, IPv4, then TCP, ICMP echo or raw bytes. */
@@ -689,6 +691,149 @@ test_icmp_malformed(void **state)
 	assert_int_equal(fx.cap.total, 0);
 }
 
+/* ---- ICMP errors ---------------------------------------------------- */
+
+/* A UDP datagram from the peer to port dport with n data bytes; checksum
+ * 0 (none, RFC 768) unless cksum is given. */
+static struct pkt
+pkt_udp(uint16_t dport, unsigned int n, uint16_t cksum)
+{
+	struct pkt p = {
+		.dmac = our_mac, .smac = peer_mac,
+		.etype = RTE_ETHER_TYPE_IPV4,
+		.src = PEER_IP, .dst = OUR_IP, .proto = IPPROTO_UDP,
+	};
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)p.data;
+
+	u->src_port = RTE_BE16(5353);
+	u->dst_port = rte_cpu_to_be_16(dport);
+	u->dgram_len = rte_cpu_to_be_16((uint16_t)(sizeof(*u) + n));
+	u->dgram_cksum = rte_cpu_to_be_16(cksum);
+	for (unsigned int i = 0; i < n; i++)
+		p.data[sizeof(*u) + i] = (uint8_t)('A' + i % 26);
+	p.dlen = (unsigned int)sizeof(*u) + n;
+	return p;
+}
+
+/* Check fx.cap.m[i] is ICMP unreachable code for the datagram in b/len. */
+static void
+check_unreach(unsigned int i, uint8_t code, const uint8_t *b, unsigned int len)
+{
+	const uint8_t *r = data(fx.cap.m[i]);
+	const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(r + 14);
+	const struct rte_icmp_hdr *icmp = (const struct rte_icmp_hdr *)(ip + 1);
+	unsigned int quote = len - 14;
+
+	assert_memory_equal(r, &peer_mac, 6);
+	assert_memory_equal(r + 6, &our_mac, 6);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), 20 + 8 + quote);
+	assert_int_equal(rte_pktmbuf_data_len(fx.cap.m[i]), 14 + 20 + 8 + quote);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(ip->next_proto_id, IPPROTO_ICMP);
+	assert_int_equal(rte_be_to_cpu_32(ip->src_addr), OUR_IP);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), PEER_IP);
+	assert_int_equal(icmp->icmp_type, 3);
+	assert_int_equal(icmp->icmp_code, code);
+	assert_int_equal(rte_raw_cksum(icmp, 8 + quote), 0xffff);
+	/* RFC 792: the datagram's header and (at least 8) first bytes. */
+	assert_memory_equal(icmp + 1, b + 14, quote);
+}
+
+/* UDP to a port we do not serve: port unreachable (RFC 1122 4.1.3.1);
+ * a bad checksum or length: silently dropped, as Linux. */
+static void
+test_udp_port_unreachable(void **state)
+{
+	struct pkt p = pkt_udp(53, 20, 0);
+	uint8_t b[512];
+	unsigned int len;
+	struct tcp_seg seg;
+
+	(void)state;
+	NEED_EAL();
+	len = build(b, &p);
+	assert_int_equal(net_input(&fx.nif, mbuf_of(b, len), &seg, T0), NET_CONSUMED);
+	assert_int_equal(fx.cap.n, 1);
+	assert_int_equal(C(fx, icmp_unreach_sent), 1);
+	check_unreach(0, 3, b, len);
+	assert_int_equal(drops(&fx), 0);
+
+	p = pkt_udp(53, 20, 0x1234);            /* wrong checksum */
+	expect_drop(mbuf_pkt(&p), TT_C_drop_bad_cksum);
+	p = pkt_udp(53, 20, 0);
+	p.data[5] = 200;                        /* length past the packet */
+	expect_drop(mbuf_pkt(&p), TT_C_drop_bad_header);
+	p.dlen = 4;                             /* no room for the header */
+	expect_drop(mbuf_pkt(&p), TT_C_drop_short);
+	assert_int_equal(C(fx, icmp_unreach_sent), 1);
+}
+
+/* An IP protocol we do not speak (GRE): protocol unreachable. */
+static void
+test_proto_unreachable(void **state)
+{
+	struct pkt p = pkt_udp(53, 12, 0);
+	uint8_t b[512];
+	unsigned int len;
+	struct tcp_seg seg;
+
+	(void)state;
+	NEED_EAL();
+	p.proto = 47;
+	len = build(b, &p);
+	assert_int_equal(net_input(&fx.nif, mbuf_of(b, len), &seg, T0), NET_CONSUMED);
+	assert_int_equal(fx.cap.n, 1);
+	check_unreach(0, 2, b, len);
+	assert_int_equal(C(fx, icmp_unreach_sent), 1);
+
+	/* A large datagram is quoted up to 576 bytes in all. */
+	{
+		static uint8_t big[1514];
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(big + 14);
+		const struct rte_ipv4_hdr *rip;
+
+		memcpy(big, b, 34);
+		ip->total_length = rte_cpu_to_be_16(1500);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		assert_int_equal(net_input(&fx.nif, mbuf_of(big, sizeof(big)), &seg, T0),
+				 NET_CONSUMED);
+		assert_int_equal(fx.cap.n, 2);
+		rip = (const struct rte_ipv4_hdr *)(data(fx.cap.m[1]) + 14);
+		assert_int_equal(rte_be_to_cpu_16(rip->total_length), 576);
+	}
+}
+
+/* Linux icmp_msgs_burst (50) then icmp_msgs_per_sec (1000/s). */
+static void
+test_icmp_unreach_rate_limited(void **state)
+{
+	struct pkt p = pkt_udp(9, 4, 0);
+	struct tcp_seg seg;
+
+	(void)state;
+	NEED_EAL();
+	fx.cap.keep = false;
+	for (unsigned int i = 0; i < 60; i++)
+		assert_int_equal(net_input(&fx.nif, mbuf_pkt(&p), &seg, T0), NET_CONSUMED);
+	assert_int_equal(C(fx, icmp_unreach_sent), 50);
+	assert_int_equal(C(fx, icmp_rate_limited), 10);
+	assert_int_equal(fx.cap.total, 50);
+	/* One token per ms. */
+	assert_int_equal(net_input(&fx.nif, mbuf_pkt(&p), &seg, T0 + 999), NET_CONSUMED);
+	assert_int_equal(C(fx, icmp_unreach_sent), 50);
+	for (unsigned int i = 0; i < 3; i++)
+		assert_int_equal(net_input(&fx.nif, mbuf_pkt(&p), &seg, T0 + 1000), NET_CONSUMED);
+	assert_int_equal(C(fx, icmp_unreach_sent), 51);
+	assert_int_equal(C(fx, icmp_rate_limited), 13);
+	/* A quiet second refills the burst, no more. */
+	for (unsigned int i = 0; i < 60; i++)
+		assert_int_equal(net_input(&fx.nif, mbuf_pkt(&p), &seg, T0 + 2000000), NET_CONSUMED);
+	assert_int_equal(C(fx, icmp_unreach_sent), 101);
+	assert_int_equal(C(fx, icmp_rate_limited), 23);
+	assert_int_equal(drops(&fx), 0);
+}
+
 /* ---- TCP input ------------------------------------------------------ */
 
 static void
@@ -1129,11 +1274,6 @@ test_not_ours(void **state)
 	expect_drop(mbuf_pkt(&p), TT_C_drop_not_ours);
 
 	p = pkt_syn();
-	p.proto = IPPROTO_UDP;
-	p.dlen = 8;
-	expect_drop(mbuf_pkt(&p), TT_C_drop_not_ours);
-
-	p = pkt_syn();
 	p.dmac = peer_mac;                      /* unicast, another station */
 	expect_drop(mbuf_pkt(&p), TT_C_drop_not_ours);
 
@@ -1147,7 +1287,7 @@ test_not_ours(void **state)
 	data(m)[12] = 0x81;
 	data(m)[13] = 0x00;
 	expect_drop(m, TT_C_drop_not_ours);
-	assert_int_equal(C(fx, drop_not_ours), 7);
+	assert_int_equal(C(fx, drop_not_ours), 6);
 
 	/* Impossible sources (RFC 1122 3.2.1.3) are malformed. */
 	p = pkt_syn();
@@ -1698,6 +1838,9 @@ main(void)
 		T(test_icmp_echo_reply),
 		T(test_icmp_echo_ip_options_not_echoed),
 		T(test_icmp_malformed),
+		T(test_udp_port_unreachable),
+		T(test_proto_unreachable),
+		T(test_icmp_unreach_rate_limited),
 		T(test_tcp_syn_options_parsed),
 		T(test_tcp_data_segment),
 		T(test_tcp_learn_on_link_only),
