@@ -141,6 +141,19 @@ int tt_config_set(struct tt_config *cfg, const char *assignment, char *err, size
 /* Cross-key checks (e.g. rto_min <= rto_max, a port section present). */
 int tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen);
 
+/* Header bytes between an MTU and an MSS (IPv4 + TCP, no options), and
+ * around an MTU on the wire (Ethernet header and one VLAN tag, no FCS). */
+#define TT_MSS_OVERHEAD 40
+#define TT_L2_OVERHEAD  18
+#define TT_MTU_DEFAULT  1500
+
+/* tcp.mss capped by every [portN] mtu that is set (mtu - 40). */
+uint16_t tt_config_mss(const struct tt_config *cfg);
+/* Largest frame a port may carry (without FCS): the largest MTU (1500 for
+ * ports that keep the PMD's) or MSS + 40, plus TT_L2_OVERHEAD.  The mbuf
+ * data room must hold it. */
+uint32_t tt_config_frame_max(const struct tt_config *cfg);
+
 /* Print every key with its default, range and doc (for --help-config). */
 void tt_config_print_reference(FILE *f);
 

@@ -107,9 +107,11 @@ const struct cfg_key cfg_keys[] = {
 		 "be inside it); none = such destinations are unreachable.",
 	  .linux_eq = "ip route add default via A.B.C.D" },
 	{ .sec = SEC_PORT, .name = "mtu", .type = T_UINT, PFIELD(mtu),
-	  .min = 0, .max = 65535, .def = "0",
-	  .doc = "IP MTU of the port, 68 or more; 0 = keep the PMD's "
-		 "(usually 1500).",
+	  .min = 0, .max = 16110, .def = "0",
+	  .doc = "IP MTU of the port, 68 or more, set on the port at start; "
+		 "0 = keep the PMD's (usually 1500).  Caps tcp.mss at MTU - "
+		 "40; the mbufs are sized for the largest frame (up to a "
+		 "16128-byte jumbo frame).",
 	  .linux_eq = "ip link set DEV mtu N" },
 
 	/* [tcp]: Linux names and defaults, see teardown.md */

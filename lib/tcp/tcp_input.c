@@ -59,6 +59,8 @@ take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *
 	uint16_t floor = cfg->min_snd_mss > TCP_MIN_SND_MSS ? cfg->min_snd_mss :
 		TCP_MIN_SND_MSS;
 
+	if (floor > cfg->mss)
+		floor = cfg->mss;   /* never above what we announced */
 	if (mss > cfg->mss)
 		mss = cfg->mss;
 	/* Linux tcp_min_snd_mss: a peer's MSS below the floor (0..11 would
