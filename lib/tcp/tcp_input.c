@@ -298,10 +298,11 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 				return false;
 		}
 	} else if (ack == c->snd_una && seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
-		   c->snd_max != c->snd_una &&
+		   c->snd_max != c->snd_una && c->snd_wnd != 0 &&
 		   ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd) {
 		/* RFC 5681 3.2: the third duplicate ACK triggers a fast
-		 * retransmit. */
+		 * retransmit (not the answers to zero-window probes: the
+		 * byte they leave unacknowledged was never lost). */
 		if (++c->dupacks == 3) {
 			uint32_t half = (c->snd_max - c->snd_una) / 2;
 

@@ -329,9 +329,12 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 		seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
 		seg.len = 1;
 		xmit(s, c, &seg, seg.seq - (c->iss + 1));
-		c->snd_nxt++;
-		if (SEQ_GT(c->snd_nxt, c->snd_max))
-			c->snd_max = c->snd_nxt;
+		/* snd_nxt stays: a peer with a shut window drops the byte, and
+		 * when the window opens the data must restart at snd_una, not
+		 * after a hole (BSD pulls snd_nxt back the same way).  snd_max
+		 * covers it so an ACK of the byte is acceptable. */
+		if (SEQ_GT(c->snd_nxt + 1, c->snd_max))
+			c->snd_max = c->snd_nxt + 1;
 		tcp_arm_rto(s, c);
 	}
 }
