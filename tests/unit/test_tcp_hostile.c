@@ -52,17 +52,20 @@ test_tiny_peer_mss_clamped(void **state)
 	h_expect(h, A, h->iss + 37, h->peer.isn + 1, 36);
 	h_expect(h, PA, h->iss + 73, h->peer.isn + 1, 28);
 	h_expect_none(h);
+}
 
-	/* The knob raises the floor. */
-	h_stop(h);
-	memset(h, 0, sizeof(*h));
-	{
-		struct tt_tcp_config cfg;
+/* tcp.min_snd_mss raises the floor. */
+static void
+test_min_snd_mss_knob(void **state)
+{
+	struct harness *h = *state;
+	struct tt_tcp_config cfg;
+	struct tcp_seg syn;
+	const struct h_sent *sa;
 
-		h_default_config(&cfg);
-		cfg.min_snd_mss = 500;
-		h_start(h, &cfg);
-	}
+	h_default_config(&cfg);
+	cfg.min_snd_mss = 500;
+	h_start(h, &cfg);
 	syn = h_mk_syn(h, OPTS_ALL);
 	syn.mss = 0;
 	h->peer.snd_nxt = h->peer.isn + 1;
@@ -325,6 +328,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_tiny_peer_mss_clamped, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_min_snd_mss_knob, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_zero_window_peer_kept, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_tw_takeover_table_full_keeps_record, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_syn_fin_dropped, h_setup, h_teardown),
