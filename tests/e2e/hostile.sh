@@ -7,7 +7,8 @@
 #   whole (the responder waits for the send queue, counted);
 #   UDP to a port tcpterm does not serve is refused (ICMP port unreachable
 #   reaches the socket as ECONNREFUSED); an unknown IP protocol gets ICMP
-#   protocol unreachable; SYN+FIN to the listener is dropped, unanswered.
+#   protocol unreachable; SYN+FIN to the listener is dropped, unanswered;
+#   SYNs with malformed options are answered (the option ignored).
 
 set -u
 . "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
@@ -101,10 +102,14 @@ PY
 tt_check "unknown IP protocol: ICMP protocol unreachable (got ${out:-nothing})" \
 	[ "$out" = type3code2 ]
 
-# ---- SYN+FIN to the listener: no answer at all.
-out=$(tt_ns python3 - "$TT_SERVER_IP" <<'PY'
+# ---- Raw SYNs from the namespace: raw_syn FLAGS OPTIONS_HEX SPORT prints
+# "silent" or "answered flags 0x..".  (The namespace's kernel resets the
+# SYN-ACKs, which have no socket there.)
+raw_syn()
+{
+	tt_ns python3 - "$TT_SERVER_IP" "$@" <<'PY'
 import socket, struct, sys, time
-ip = sys.argv[1]
+ip, flags, opts, sport = sys.argv[1], int(sys.argv[2], 0), bytes.fromhex(sys.argv[3]), int(sys.argv[4])
 src = "198.18.0.2"
 def csum(b):
     if len(b) % 2:
@@ -113,8 +118,8 @@ def csum(b):
     while s >> 16:
         s = (s & 0xffff) + (s >> 16)
     return ~s & 0xffff
-sport = 45678
-hdr = struct.pack("!HHIIBBHHH", sport, 80, 12345, 0, 5 << 4, 0x03, 64240, 0, 0)
+hdr = struct.pack("!HHIIBBHHH", sport, 80, 12345, 0, (5 + len(opts) // 4) << 4,
+                  flags, 64240, 0, 0) + opts
 pseudo = socket.inet_aton(src) + socket.inet_aton(ip) + struct.pack("!BBH", 0, 6, len(hdr))
 hdr = hdr[:16] + struct.pack("!H", csum(pseudo + hdr)) + hdr[18:]
 r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
@@ -133,12 +138,24 @@ while time.time() < end:
         break
 print(res)
 PY
-)
+}
+
+# SYN+FIN to the listener: no answer at all (Linux drops it).
+out=$(raw_syn 0x03 "" 45678)
 tt_check "SYN+FIN to the listener: dropped (got ${out:-nothing})" [ "$out" = silent ]
+# SYNs with malformed options are answered, the bad option ignored (Linux):
+# MSS with length 0; timestamps with length 6 after a good MSS.
+out=$(raw_syn 0x02 "02000000" 45679)
+tt_check "SYN with an option of length 0: answered (got ${out:-nothing})" \
+	[ "$out" = "answered flags 0x12" ]
+out=$(raw_syn 0x02 "020405b40806000000000101" 45680)
+tt_check "SYN with a 6-byte timestamp option: answered (got ${out:-nothing})" \
+	[ "$out" = "answered flags 0x12" ]
 
 tt_wait_quiet
 tt_json_check nonfinal "send queue bound reached and waited on" 'c["http_sndbuf_waits"] >= 1'
 tt_json_check nonfinal "ICMP unreachable sent (UDP + protocol)" 'c["icmp_unreach_sent"] >= 2'
 tt_json_check nonfinal "SYN+FIN counted" 'c["drop_syn_fin"] == 1'
+tt_json_check nonfinal "malformed options counted" 'c["tcp_bad_options"] >= 2'
 tt_stop_and_check_final
 tt_e2e_end
