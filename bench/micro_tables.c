@@ -355,10 +355,23 @@ micro_flood(void)
 			fprintf(stderr, "flood: chain walk found %" PRIu64 "\n", found);
 		free(chain);
 	}
-	printf("%-10s %10" PRIu32 "  %-22s %8.1f ns/op\n", "flood", n,
-	       "lookup adversarial", micro_ct_lookup_ns(adv, n, 50));
-	printf("%-10s %10" PRIu32 "  %-22s %8.1f ns/op\n", "flood", n,
-	       "lookup random", micro_ct_lookup_ns(rnd, n, 50));
+	/* Alternate the two sets and keep each one's best of three: the
+	 * first runs otherwise pay for warming the caches and the clock. */
+	{
+		double best_adv = 1e18, best_rnd = 1e18;
+
+		for (unsigned r = 0; r < 3; r++) {
+			double a = micro_ct_lookup_ns(adv, n, 50);
+			double b = micro_ct_lookup_ns(rnd, n, 50);
+
+			best_adv = a < best_adv ? a : best_adv;
+			best_rnd = b < best_rnd ? b : best_rnd;
+		}
+		printf("%-10s %10" PRIu32 "  %-22s %8.1f ns/op (best of 3)\n", "flood",
+		       n, "lookup adversarial", best_adv);
+		printf("%-10s %10" PRIu32 "  %-22s %8.1f ns/op (best of 3)\n", "flood",
+		       n, "lookup random", best_rnd);
+	}
 	free(adv);
 	free(rnd);
 	return 0;
