@@ -112,7 +112,7 @@ fi
 tt_wait_quiet
 tt_json_check nonfinal "HTTP responses counted (>= 9)" 'c["http_responses"] >= 9'
 tt_json_check nonfinal "bad request counted" 'c["http_bad_requests"] >= 1'
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
 tt_stop_and_check_final

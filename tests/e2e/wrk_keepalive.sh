@@ -83,7 +83,7 @@ tt_json_check nonfinal "tcpterm closed first only the probe (active_closes <= 1)
 	'c["active_closes"] <= 1'
 tt_json_check nonfinal "TIME_WAIT created only by tcpterm's own active closes" \
 	"$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "client closes left no TIME_WAIT in tcpterm" \
 	's["TIME_WAIT"] == c["tw_created"] - c["tw_syn_accepted"] and s["TIME_WAIT"] <= 1'
 ktw=$(tt_ns_count time-wait)
