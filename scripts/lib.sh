@@ -637,6 +637,30 @@ tt_stop_and_check_final()
 	[ "$rc" = 0 ] || tt_server_log_tail
 }
 
+# ---------------------------------------------------------------- telemetry
+
+# tt_telemetry CMD: one DPDK telemetry command to the running tcpterm,
+# straight to its v2 socket (what dpdk-telemetry.py does: SOCK_SEQPACKET,
+# read the greeting, send the command, read one JSON reply); prints the
+# reply's value for CMD as JSON.  Fails if the socket or the command is not
+# there.
+tt_telemetry()
+{
+	python3 - "/var/run/dpdk/$TT_PREFIX/dpdk_telemetry.v2" "$1" <<'PY'
+import json, socket, sys
+path, cmd = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect(path)
+json.loads(s.recv(16384).decode())            # greeting: version, pid, max_output_len
+s.send(cmd.encode())
+reply = json.loads(s.recv(1 << 20).decode())
+if reply.get(cmd) is None:
+    sys.exit("telemetry: no answer to %s: %s" % (cmd, reply))
+print(json.dumps(reply[cmd]))
+PY
+}
+
 # ---------------------------------------------------------------- capture
 
 # tt_capture_start FILE FILTER: tcpdump on the kernel side of the tap (in
