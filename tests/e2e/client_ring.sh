@@ -57,6 +57,39 @@ tt_json_check final "closer=client: TIME_WAIT records all accounted for (at exit
 	"$TT_TW_BALANCE"
 tt_json_check final "closer=client: every mbuf returned" 'j["mbufs_in_use"] == 0'
 
+# latency_us (README: "also as latency_us in the JSON"): every response
+# the client got is one response-latency sample, every established connect
+# one connect-latency sample.
+tt_json_check final "closer=client: latency_us.response.n == responses" \
+	'j["latency_us"]["response"]["n"] == c["http_client_responses"]'
+tt_json_check final "closer=client: latency_us.connect: one sample per connect, p50 <= p99" \
+	'j["latency_us"]["connect"]["n"] >= c["http_client_responses"] and 0 < j["latency_us"]["connect"]["p50"] <= j["latency_us"]["connect"]["p99"]'
+
+# ---------------------------------------------------------------- faults
+# [fault] rx_drop, tx_drop and tx_delay on every packet (README), on the
+# same ring pair: each drops or delays its share, counted, and the run still
+# ends cleanly.  Expected figures come from the run's own packet counts.
+RXD=0.1 TXD=0.1 DELAY_MS=5
+tt_ring_run faults 0 --duration 3 --set tcp.time_wait=600 --set client.closer=client \
+	--set fault.seed=11 --set fault.rx_drop=$RXD --set fault.tx_drop=$TXD \
+	--set fault.tx_delay=$((DELAY_MS * 1000))
+tt_json_show final pkts_rx pkts_tx fault_rx_drops fault_tx_drops fault_tx_delayed \
+	tx_ring_full http_client_responses
+tt_json_check final "faults: rx_drop dropped its share of received packets (within 10 %)" \
+	"0.9 * $RXD * c['pkts_rx'] <= c['fault_rx_drops'] <= 1.1 * $RXD * c['pkts_rx'] and c['pkts_rx'] > 5000"
+tt_json_check final "faults: tx_drop dropped its share of packets to send (within 10 %)" \
+	"0.9 * $TXD <= c['fault_tx_drops'] / (c['fault_tx_drops'] + c['fault_tx_delayed']) <= 1.1 * $TXD"
+# Every packet not dropped went through the delay queue and then out (the
+# queue is flushed at exit): delayed == sent + refused by a full ring.
+tt_json_check final "faults: tx_delay held every packet sent (delayed == tx + ring full)" \
+	"c['fault_tx_delayed'] == c['pkts_tx'] + c['tx_ring_full']"
+# SYN delayed on the client's side, SYN-ACK on the server's: a connect
+# takes at least two delays.
+tt_json_check final "faults: tx_delay shows in connect latency (p50 >= 2 x $DELAY_MS ms)" \
+	"j['latency_us']['connect']['p50'] >= 2 * $DELAY_MS * 1000 and j['latency_us']['connect']['n'] > 0"
+tt_json_check final "faults: the client still got responses" 'c["http_client_responses"] > 0'
+tt_json_check final "faults: every mbuf returned" 'j["mbufs_in_use"] == 0'
+
 # ---------------------------------------------------------------- 2
 tt_lcores_need 2
 tt_ring_run closer_server 0-1 --duration 4 --set tcp.time_wait=600 \
