@@ -623,6 +623,18 @@ tt_wait_quiet()
 		"$TT_BUSY_STATES == 0"
 }
 
+# tt_baseline EXPR: once the readiness probe has ended (a stats line written
+# after now shows nothing opening or closing), print EXPR on that line: the
+# figure a test subtracts to count exactly what its own traffic did.
+tt_baseline()
+{
+	local mark
+	mark=$(tt_json_lines "$TT_STATS_JSON")
+	tt_wait_for -s 20 "a quiet stats line before the load" _tt_stats_quiet "$mark" >&2 ||
+		return 1
+	tt_json "$TT_STATS_JSON" nonfinal "$1"
+}
+
 # Stop tcpterm, wait for its final JSON line and check the exit accounting.
 tt_stop_and_check_final()
 {
