@@ -18,6 +18,10 @@ set -u
 # How long the client runs once its traffic flows (the memif link takes a
 # moment to come up after the client starts).
 RUN_SECS=4
+# 2^12 descriptors per memif ring (default 2^10): room for a few hundred ms
+# of traffic while the peer process waits for a core, so a busy machine
+# loses fewer packets.
+MEMIF_RSIZE=12
 
 tt_client_begin
 tt_lcores_need 2
@@ -41,7 +45,7 @@ start_tcpterm()
 	mem=$(tt_eal_mem)
 	# shellcheck disable=SC2086 # mem and TT_EAL_EXTRA are word lists
 	set -- -l "$lcore" --no-pci --file-prefix="$prefix" $mem $TT_EAL_EXTRA \
-		--vdev="net_memif0,role=$role,socket=$SOCK,socket-abstract=no" \
+		--vdev="net_memif0,role=$role,socket=$SOCK,socket-abstract=no,rsize=$MEMIF_RSIZE" \
 		-- -c "$TT_SOURCE_DIR/config/$conf" \
 		--stats-json "$TT_WORKDIR/$name.json" "$@"
 	echo "$TCPTERM $*" >"$TT_WORKDIR/$name.cmd"
@@ -155,8 +159,17 @@ sys.exit(0 if ok else 1)' "$C" "$S" "$1"
 		'kc["conns_established"] == vc["conns_established"]'
 	check_both "$cl: requests sent by the client == requests the server got" \
 		'kc["http_client_requests"] == vc["http_requests"] == vc["http_responses"]'
-	check_both "$cl: no RST either way" \
-		'kc["rsts_sent"] + kc["rsts_received"] + vc["rsts_sent"] + vc["rsts_received"] == 0'
+	# No RST either way, unless packets were lost (a memif ring full while
+	# the peer process was not scheduled: tx_ring_full).  Loss leaves two
+	# legitimate RSTs: a client in LAST_ACK retransmits its FIN, the
+	# server's TIME_WAIT re-ACKs each copy, and a re-ACK reaching the
+	# client after it closed is answered with RST as Linux answers a
+	# segment for no socket (drop_no_listener), killing the server's
+	# record (rfc1337 = 0); and a LAST_ACK whose final ACK was lost, left
+	# when its peer already exited, is aborted by the drain
+	# (aborts_drain).  Every RST must be one of those.
+	check_both "$cl: no RST, or under packet loss only RSTs for no socket or a drain abort" \
+		'kc["rsts_sent"] + kc["rsts_received"] + vc["rsts_sent"] + vc["rsts_received"] == 0 or (kc["tx_ring_full"] + vc["tx_ring_full"] > 0 and kc["rsts_sent"] == kc["drop_no_listener"] + kc["aborts_drain"] and vc["rsts_sent"] == vc["drop_no_listener"] + vc["aborts_drain"] and vc["rsts_received"] <= kc["rsts_sent"] and kc["rsts_received"] <= vc["rsts_sent"])'
 	if [ "$cl" = client ]; then
 		check_both "client closed first: TIME_WAIT on the client, none on the server" \
 			'kc["tw_created"] > 0 and vc["tw_created"] == 0 and vc["active_closes"] == 0'
