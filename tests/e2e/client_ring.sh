@@ -32,7 +32,7 @@ tt_json_show final connects_started http_client_requests http_client_responses \
 	http_requests active_closes passive_closes tw_created tw_reused \
 	tw_syn_accepted port_exhausted drop_no_arp TIME_WAIT
 
-tt_json_check final "closer=client: connections were made" 'c["http_client_responses"] > 1000'
+tt_json_check final "closer=client: connections were made (responses >= 90 % of connects started)" 'c["http_client_responses"] >= 0.9 * c["connects_started"] > 0'
 tt_json_check final "closer=client: 0 connects failed" "$TT_CONNECT_FAILED == 0"
 tt_json_check final "closer=client: 0 bad responses" 'c["http_client_bad_responses"] == 0'
 tt_json_check final "closer=client: responses == requests" \
@@ -101,7 +101,7 @@ tt_json_show final connects_started http_client_requests http_client_responses \
 q=$(grep -c '^lcore [0-9]*: client tuples on queue' "$TT_SERVER_LOG")
 tt_check "closer=server: two lcores own client tuples ($q)" [ "$q" = 2 ]
 
-tt_json_check final "closer=server: connections were made" 'c["http_client_responses"] > 1000'
+tt_json_check final "closer=server: connections were made (responses >= 90 % of connects started)" 'c["http_client_responses"] >= 0.9 * c["connects_started"] > 0'
 tt_json_check final "closer=server: 0 connects failed" "$TT_CONNECT_FAILED == 0"
 tt_json_check final "closer=server: 0 bad responses" 'c["http_client_bad_responses"] == 0'
 tt_json_check final "closer=server: no packet on the wrong lcore (drop_wrong_lcore == 0)" \
