@@ -390,17 +390,35 @@ tt_up()
 
 # ---------------------------------------------------------------- e2e
 
+# tt_tools_need TOOL...: as root, a missing tool is installed
+# (scripts/deps.sh, once) and the test fails if that does not bring it;
+# without root it skips.
+tt_tools_need()
+{
+	local t missing=()
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || missing+=("$t")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	if [ "$(id -u)" = 0 ]; then
+		tt_log "installing what provides: ${missing[*]}"
+		bash "$TT_LIB_DIR/deps.sh" >&2 </dev/null
+		for t in "${missing[@]}"; do
+			command -v "$t" >/dev/null 2>&1 ||
+				tt_skip "'$t' not installed and scripts/deps.sh did not install it"
+		done
+		return 0
+	fi
+	tt_skip "'${missing[0]}' not installed (run scripts/deps.sh as root)"
+}
+
 # tt_e2e_begin TOOL...: skip (77) unless this can run; then set up names,
 # trap and a work directory.
 tt_e2e_begin()
 {
 	[ "$(id -u)" = 0 ] || tt_skip "needs root (tap device, network namespace)"
 	[ -c /dev/net/tun ] || tt_skip "no /dev/net/tun (tun module not loaded?)"
-	local t
-	for t in ip ss python3 curl "$@"; do
-		command -v "$t" >/dev/null 2>&1 ||
-			tt_skip "'$t' not installed (run scripts/deps.sh)"
-	done
+	tt_tools_need ip ss python3 curl "$@"
 	[ -x "$TCPTERM" ] || tt_die "tcpterm binary not found at $TCPTERM"
 	[ -f "$TT_CONF" ] || tt_die "config not found: $TT_CONF"
 	tt_names

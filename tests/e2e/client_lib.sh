@@ -16,11 +16,7 @@ TT_CONNECT_FAILED='c["connect_failed_refused"] + c["connect_failed_timeout"] + c
 # names, trap, work directory.
 tt_client_begin()
 {
-	local t
-	for t in python3 "$@"; do
-		command -v "$t" >/dev/null 2>&1 ||
-			tt_skip "'$t' not installed (run scripts/deps.sh)"
-	done
+	tt_tools_need python3 "$@"
 	[ -x "$TCPTERM" ] || tt_die "tcpterm binary not found at $TCPTERM"
 	tt_names
 	tt_trap
