@@ -20,10 +20,19 @@
 #define A        TCP_F_ACK
 #define FA       (TCP_F_FIN | TCP_F_ACK)
 #define RTT      (10 * H_MS)
-/* RTO after a 10 ms handshake: 10 ms + max(4 * 5 ms, rto_min). */
-#define RTO      (210 * H_MS)
 
 static struct tt_fault_config fault;
+
+/* Advance in 1 ms steps until the stack sends something (at most 3 s):
+ * when exactly a lost FIN is sent again (RTO, or a tail loss probe) is the
+ * business of the retransmission tests, not of these. */
+static void
+advance_until_sent(struct harness *h)
+{
+	for (unsigned i = 0; i < 3000 && h_pending(h) == 0; i++)
+		h_advance(h, 1 * H_MS);
+	assert_true(h_pending(h) > 0);
+}
 
 static void
 start_with_fault(struct harness *h, uint64_t seed)
@@ -76,8 +85,9 @@ test_fin1_ack_sent_without_fault(void **state)
 }
 
 /* drop_fin1_ack, receive: we close first; the peer's ACK of our FIN is
- * dropped on arrival, so we stay in FIN_WAIT_1 and retransmit the FIN at
- * the RTO (teardown.md: "ACKs are never retransmitted on their own; A keeps
+ * dropped on arrival, so we stay in FIN_WAIT_1 and send the FIN again (at
+ * the RTO or a tail loss probe; teardown.md: "ACKs are never retransmitted on
+ * their own; A keeps
  * retransmitting FIN"). */
 static void
 test_drop_fin1_ack_rx(void **state)
@@ -97,8 +107,8 @@ test_drop_fin1_ack_rx(void **state)
 	h_in_ack(h);
 	h_expect_state(h, TCP_FIN_WAIT_1);
 	h_expect_cnt(h, fault_drop_fin1_ack, 1);
-	h_advance_to(h, t + RTO);
-	h_expect_at(h, t + RTO, FA, h->iss + 1, h->peer.isn + 1, 0);
+	advance_until_sent(h);
+	h_expect(h, FA, h->iss + 1, h->peer.isn + 1, 0);
 	h_expect_cnt(h, fin_retransmits, 1);
 	/* The peer's FIN still gets through (a FIN is not a bare ACK). */
 	h_in_fin(h);
@@ -137,8 +147,8 @@ test_drop_fin2_ack_tx(void **state)
 }
 
 /* drop_fin2_ack, receive: the peer closes first, we close, and the peer's
- * final ACK is dropped on arrival: we stay in LAST_ACK and retransmit our
- * FIN at the RTO; the next ACK (probability 1 again) is dropped too. */
+ * final ACK is dropped on arrival: we stay in LAST_ACK and send our FIN
+ * again; the next ACK (probability 1 again) is dropped too. */
 static void
 test_drop_fin2_ack_rx(void **state)
 {
@@ -160,8 +170,8 @@ test_drop_fin2_ack_rx(void **state)
 	h_in_ack(h);
 	h_expect_state(h, TCP_LAST_ACK);
 	h_expect_cnt(h, fault_drop_fin2_ack, 1);
-	h_advance_to(h, t + RTO);
-	h_expect_at(h, t + RTO, FA, h->iss + 1, h->peer.isn + 2, 0);
+	advance_until_sent(h);
+	h_expect(h, FA, h->iss + 1, h->peer.isn + 2, 0);
 	h_expect_cnt(h, fin_retransmits, 1);
 	h_in_ack(h);
 	h_expect_state(h, TCP_LAST_ACK);
