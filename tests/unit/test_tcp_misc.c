@@ -86,9 +86,8 @@ test_fin1_ack_sent_without_fault(void **state)
 
 /* drop_fin1_ack, receive: we close first; the peer's ACK of our FIN is
  * dropped on arrival, so we stay in FIN_WAIT_1 and send the FIN again (at
- * the RTO or a tail loss probe; teardown.md: "ACKs are never retransmitted on
- * their own; A keeps
- * retransmitting FIN"). */
+ * the RTO or a tail loss probe; teardown.md: "ACKs are never retransmitted
+ * on their own; A keeps retransmitting FIN"). */
 static void
 test_drop_fin1_ack_rx(void **state)
 {
