@@ -183,7 +183,9 @@ create_pool(struct tt_app *app)
 	const struct tt_general_config *g = &app->cfg.gen;
 	unsigned nports = rte_eth_dev_count_avail();
 	unsigned need = nports * app->n_workers * (g->rx_desc + g->tx_desc) +
-		app->n_workers * (256u + 4u * g->burst) + 1024u;
+		app->n_workers * (256u + 4u * g->burst) + 1024u +
+		/* out-of-order segments each lcore may hold */
+		app->n_workers * app->cfg.tcp.ofo_mbufs;
 	unsigned n = g->mbufs > need ? g->mbufs : need;
 
 	app->mp = rte_pktmbuf_pool_create("tt_mbufs", n, 256, 0,

@@ -109,11 +109,32 @@ worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_a
 	TT_INC(&w->st, drop_not_ours);
 }
 
+/* tcp_stack_ops.hold: one more reference on the received mbuf, so the
+ * worker's free after tcp_input leaves it to the out-of-order queue. */
+static void *
+worker_hold(void *arg, const struct tcp_seg *seg, const uint8_t **data)
+{
+	struct rte_mbuf *m = seg->pkt;
+
+	(void)arg;
+	(void)data;        /* the payload stays where it is */
+	rte_mbuf_refcnt_update(m, 1);
+	return m;
+}
+
+static void
+worker_release(void *arg, void *handle)
+{
+	(void)arg;
+	rte_pktmbuf_free(handle);
+}
+
 int
 worker_setup(struct tt_app *app, struct worker *w)
 {
 	const struct tt_config *cfg = &app->cfg;
-	struct tcp_stack_ops ops = { .xmit = worker_xmit };
+	struct tcp_stack_ops ops = { .xmit = worker_xmit, .hold = worker_hold,
+				     .release = worker_release };
 	uint32_t tw_cap = cfg->tcp.max_tw_buckets / app->n_workers;
 
 	if (cfg->tcp.max_tw_buckets > 0 && tw_cap == 0)

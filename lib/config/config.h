@@ -57,6 +57,8 @@ struct tt_tcp_config {
 	uint8_t wscale;              /* 7 */
 	uint16_t mss;                /* 1460 */
 	uint32_t rcv_wnd;            /* bytes, 1 MiB */
+	uint32_t ofo_max_segs;       /* out-of-order segments held per connection */
+	uint32_t ofo_mbufs;          /* out-of-order segments held per lcore */
 	uint32_t init_cwnd;          /* segments, 10 */
 	bool keepalive;              /* off */
 	uint64_t keepalive_time;     /* us (s, 7200) */
