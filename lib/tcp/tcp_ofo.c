@@ -126,20 +126,26 @@ tcp_ofo_insert(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		end = (*pp)->seq;
 		len = end - seq;
 	}
-	if (s->cfg->ofo_max_segs == 0 || s->ops.hold == NULL || seg->pkt == NULL ||
-	    !make_room(s, c, seq, len)) {
+	if (s->cfg->ofo_max_segs == 0 || s->ops.hold == NULL || seg->pkt == NULL) {
 		TT_INC(s->st, ofo_dropped);
 		return;
 	}
-	/* make_room may have dropped entries: find the place again. */
-	for (pp = &c->ofo.head; *pp != NULL && SEQ_LT((*pp)->seq, seq); pp = &(*pp)->next)
-		;
+	/* Hold first: a buffer the glue cannot keep must not cost the
+	 * queue the segments make_room would evict for it. */
 	held = data;
 	h = s->ops.hold(s->ops_arg, seg, &held);
 	if (h == NULL) {
 		TT_INC(s->st, ofo_dropped);
 		return;
 	}
+	if (!make_room(s, c, seq, len)) {
+		s->ops.release(s->ops_arg, h);
+		TT_INC(s->st, ofo_dropped);
+		return;
+	}
+	/* make_room may have dropped entries: find the place again. */
+	for (pp = &c->ofo.head; *pp != NULL && SEQ_LT((*pp)->seq, seq); pp = &(*pp)->next)
+		;
 	e = s->ofo_pool.free;
 	s->ofo_pool.free = e->next;
 	s->ofo_pool.used++;
