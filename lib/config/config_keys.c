@@ -216,7 +216,7 @@ const struct cfg_key cfg_keys[] = {
 	  .doc = "Receive window advertised, in bytes.",
 	  .linux_eq = "net.ipv4.tcp_rmem" },
 	{ .sec = SEC_TCP, .name = "ofo_max_segs", .type = T_UINT,
-	  FIELD(tcp.ofo_max_segs), .min = 0, .max = 65535, .def = "256",
+	  FIELD(tcp.ofo_max_segs), .min = 0, .max = 65535, .def = "1024",
 	  .doc = "Out-of-order segments held per connection until the hole "
 		 "before them fills (their bytes are bounded by rcv_wnd); "
 		 "0 drops out-of-order data.",

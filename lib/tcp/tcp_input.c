@@ -554,6 +554,9 @@ conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	}
 	if (!seq_acceptable(s, c, seg)) {
 		if (!(seg->flags & TCP_F_RST)) {
+			/* A retransmission of data we have all of. */
+			if (seg->len > 0 && SEQ_LEQ(seg->seq + seg->len, c->rcv_nxt))
+				TT_ADD(s->st, rx_dup_bytes, seg->len);
 			TT_INC(s->st, drop_out_of_window);
 			tcp_send_ack(s, c);
 		} else {

@@ -39,7 +39,7 @@ h_default_config(struct tt_tcp_config *cfg)
 	cfg->wscale = 7;
 	cfg->mss = 1460;
 	cfg->rcv_wnd = 1u << 20;
-	cfg->ofo_max_segs = 256;
+	cfg->ofo_max_segs = 1024;
 	cfg->ofo_mbufs = 4096;
 	cfg->init_cwnd = 10;
 	cfg->keepalive = false;
