@@ -313,7 +313,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		 * once more than 2 segments above snd_una are SACKed, and
 		 * resends holes, not snd_una only. */
 		++c->dupacks;
-		if ((c->flags & TF_SACK) && c->sack.n > 0) {
+		if ((c->flags & TF_SACK) && (c->sack.n > 0 || c->sack.recovery)) {
 			if (c->sack.recovery) {
 				tcp_sack_retransmit(s, c);
 			} else if (c->dupacks >= 3 ||

@@ -169,6 +169,15 @@ tcp_ofo_deliver(struct tcp_stack *s, struct tcp_conn *c)
 		uint32_t end = e->seq + e->len;
 		uint32_t skip = c->rcv_nxt - e->seq;
 
+		if ((c->flags & TF_ORPHAN) && SEQ_GT(end, c->rcv_nxt)) {
+			/* The application closed while reading the bytes
+			 * before these: it will never read them.  As Linux's
+			 * close() with unread data (RFC 2525 2.17): RST. */
+			tcp_send_rst_conn(s, c);
+			conn_release(s, c, TCP_CLOSED_ABORT);
+			return false;
+		}
+
 		/* Unlink first: the application may release c (and purge
 		 * the queue) from recv(). */
 		c->ofo.head = e->next;

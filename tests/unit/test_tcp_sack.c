@@ -388,6 +388,27 @@ test_release_on_drain_and_fini(void **state)
 	assert_int_equal(h->held, 0);
 }
 
+static void
+test_close_while_delivering(void **state)
+{
+	struct harness *h = *state;
+
+	start_conn(h, NULL, OPTS_ALL);
+	hold_two(h);
+	in_data_at(h, 100, 1900);
+	h_flush(h);
+	/* The application closes on the first bytes it reads: what the
+	 * queue still holds is unread data at close, answered with RST. */
+	h->app.on_recv = H_ACT_CLOSE;
+	in_data_at(h, 0, 100);
+	h_expect(h, TCP_F_RST | A, h->iss + 1, H_ANY, 0);
+	h_expect_none(h);
+	h_expect_state(h, TCP_CLOSED);
+	assert_int_equal(h->app.recv_bytes, 100);
+	assert_int_equal(h->held, 0);
+	assert_int_equal(h->app.close_reason, TCP_CLOSED_ABORT);
+}
+
 /* ---- the peer's SACK blocks drive our retransmissions ---- */
 
 /* An ACK from the peer of our stream offset ack with SACK blocks b[]
@@ -567,6 +588,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_release_on_abort, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_release_on_time_wait, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_release_on_drain_and_fini, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_close_while_delivering, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_sack_recovery_resends_holes_only, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_rto_skips_sacked, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_rto_after_reneging_resends_all, h_setup, h_teardown),
