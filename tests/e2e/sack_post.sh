@@ -17,7 +17,8 @@
 #     and every mbuf came back at exit (mbufs_in_use == 0);
 #   - rx_dup_bytes (payload bytes tcpterm received that it already had: the
 #     peer's needless retransmissions) equals, byte for byte, what a
-#     capture on the tap (after the loss rule) shows sent twice.
+#     capture on the tap (after the loss rule) shows sent twice (give or
+#     take a segment per frame the tap itself dropped: normally none).
 # With SACK, tcpterm's sack_blocks_sent equals the SACK blocks in the
 # capture, and over the same number of POSTs the kernel resent less than
 # half the bytes tcpterm already had than it does without SACK (measured:
@@ -101,7 +102,7 @@ _cap_settled()
 # figures in CAP_DUP_MODE / CAP_SACK_MODE.
 run()
 {
-	local mode=$1 i out ok=0 cap pid
+	local mode=$1 i out ok=0 cap pid tapdrops
 	if [ "$mode" = on ]; then
 		tt_up --set tcp.sack=on --set http.body_size=$BODY ||
 			tt_abort "tcpterm (sack $mode) up and answering HTTP on $TT_IF"
@@ -141,6 +142,13 @@ run()
 	tt_ns nft list table netdev ttsack | grep -o "counter packets [0-9]*" |
 		sed "s/^/  lost by nftables: /"
 	tt_ns nft delete table netdev ttsack
+	# Frames the tap itself dropped (its queue to tcpterm full, or its
+	# backlog from tcpterm full) are in the capture but were never
+	# received: each may make the capture and the counters differ by a
+	# segment.  Read before tcpterm exits and the tap goes.
+	tapdrops=$(($(tt_ns cat "/sys/class/net/$TT_IF/statistics/tx_dropped") +
+		$(tt_ns cat "/sys/class/net/$TT_IF/statistics/rx_dropped")))
+	echo "  frames dropped by the tap: $tapdrops"
 
 	# Stop the capture once the file stops growing, and while the tap
 	# still exists: tcpdump loses what it has not read yet when the
@@ -162,11 +170,11 @@ run()
 		"c['http_requests'] >= $POSTS + 1 and c['http_bad_requests'] == 0"
 	tt_json_check final "sack $mode: loss left holes: out-of-order segments held, none dropped" \
 		"c['ofo_queued'] > 0 and c['ofo_dropped'] == 0"
-	tt_json_check final "sack $mode: rx_dup_bytes agrees with the capture ($dup)" \
-		"c['rx_dup_bytes'] == $dup"
+	tt_json_check final "sack $mode: rx_dup_bytes agrees with the capture ($dup, tap drops $tapdrops)" \
+		"abs(c['rx_dup_bytes'] - $dup) <= $tapdrops * 1448"
 	if [ "$mode" = on ]; then
-		tt_json_check final "sack on: SACK blocks sent, as many as the capture shows ($sacks)" \
-			"c['sack_blocks_sent'] == $sacks > 0"
+		tt_json_check final "sack on: SACK blocks sent, as many as the capture shows ($sacks, tap drops $tapdrops)" \
+			"$sacks > 0 and abs(c['sack_blocks_sent'] - $sacks) <= $tapdrops * 3"
 	else
 		tt_json_check final "sack off: no SACK blocks sent" \
 			"c['sack_blocks_sent'] == 0 and $sacks == 0"
