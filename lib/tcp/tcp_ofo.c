@@ -98,8 +98,13 @@ tcp_ofo_insert(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 	const uint8_t *held;
 	void *h;
 
+	if (s->cfg->ofo_max_segs == 0 || s->ops.hold == NULL || seg->pkt == NULL) {
+		TT_INC(s->st, ofo_dropped);
+		return;
+	}
 	/* Skip what ends before us; trim the head against an entry that
-	 * overlaps it; an entry that covers us makes us a duplicate. */
+	 * overlaps it; an entry that covers us makes us a duplicate (its
+	 * block is then the one to report first, RFC 2018 4). */
 	while (*pp != NULL && SEQ_LEQ((*pp)->seq + (*pp)->len, seq))
 		pp = &(*pp)->next;
 	if (*pp != NULL && SEQ_LEQ((*pp)->seq, seq)) {
@@ -107,6 +112,7 @@ tcp_ofo_insert(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 
 		if (SEQ_GEQ(pend, end)) {
 			TT_ADD(s->st, rx_dup_bytes, len);
+			(*pp)->stamp = c->ofo.stamp++;
 			return;
 		}
 		TT_ADD(s->st, rx_dup_bytes, pend - seq);
@@ -114,6 +120,14 @@ tcp_ofo_insert(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		seq = pend;
 		len = end - seq;
 		pp = &(*pp)->next;
+	}
+	/* Hold before changing the queue: a buffer the glue cannot keep
+	 * must not cost the entries this one would replace. */
+	held = data;
+	h = s->ops.hold(s->ops_arg, seg, &held);
+	if (h == NULL) {
+		TT_INC(s->st, ofo_dropped);
+		return;
 	}
 	/* Entries inside [seq, end) are replaced by this one. */
 	while (*pp != NULL && SEQ_LEQ((*pp)->seq + (*pp)->len, end)) {
@@ -125,18 +139,6 @@ tcp_ofo_insert(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		TT_ADD(s->st, rx_dup_bytes, end - (*pp)->seq);
 		end = (*pp)->seq;
 		len = end - seq;
-	}
-	if (s->cfg->ofo_max_segs == 0 || s->ops.hold == NULL || seg->pkt == NULL) {
-		TT_INC(s->st, ofo_dropped);
-		return;
-	}
-	/* Hold first: a buffer the glue cannot keep must not cost the
-	 * queue the segments make_room would evict for it. */
-	held = data;
-	h = s->ops.hold(s->ops_arg, seg, &held);
-	if (h == NULL) {
-		TT_INC(s->st, ofo_dropped);
-		return;
 	}
 	if (!make_room(s, c, seq, len)) {
 		s->ops.release(s->ops_arg, h);

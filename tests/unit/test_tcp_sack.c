@@ -144,9 +144,12 @@ test_blocks_most_recent_first(void **state)
 	in_data_at(h, 11000, 1000);
 	expect_sack(h, 0, 11000, 12000, 8000, 9000, 2000, 4000);
 	h_expect_cnt(h, sack_blocks_sent, 1 + 2 + 2 + 3 + 3);
+	/* A duplicate: the block holding it goes first (RFC 2018 4). */
+	in_data_at(h, 5000, 500);
+	expect_sack(h, 0, 5000, 6000, 11000, 12000, 8000, 9000);
 	/* A hole fills partly: the ACK moves, the rest stays SACKed. */
 	in_data_at(h, 0, 2000);
-	expect_sack(h, 4000, 11000, 12000, 8000, 9000, 5000, 6000);
+	expect_sack(h, 4000, 5000, 6000, 11000, 12000, 8000, 9000);
 	assert_int_equal(h->app.recv_bytes, 4000);
 	assert_int_equal(h->held, 3);
 	assert_false(h->app.rx_bad);
