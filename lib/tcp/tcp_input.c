@@ -305,13 +305,16 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 			if (c->flags & TF_FREED)
 				return false;
 		}
-	} else if (ack == c->snd_una && seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
-		   c->snd_max != c->snd_una &&
-		   ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd) {
+	} else if (ack == c->snd_una && c->snd_max != c->snd_una &&
+		   (((c->flags & TF_SACK) && (seg->opts & TCP_OPT_SACK)) ||
+		    (seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
+		     ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd))) {
 		/* RFC 5681 3.2: the third duplicate ACK triggers a fast
 		 * retransmit; with SACK, RFC 6675 5 also enters recovery
 		 * once more than 2 segments above snd_una are SACKed, and
-		 * resends holes, not snd_una only. */
+		 * resends holes, not snd_una only.  An ACK with SACK blocks
+		 * counts whatever its window (a receiver growing its buffer
+		 * changes the window in every ACK; Linux does the same). */
 		++c->dupacks;
 		if ((c->flags & TF_SACK) && (c->sack.n > 0 || c->sack.recovery)) {
 			if (c->sack.recovery) {

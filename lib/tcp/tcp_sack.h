@@ -14,7 +14,7 @@
 struct tcp_conn;
 struct tcp_seg;
 
-#define TCP_SACK_BOARD 8       /* ranges remembered; the highest go first */
+#define TCP_SACK_BOARD 16      /* ranges remembered; the highest go first */
 
 struct tcp_sack_board {
 	uint32_t start[TCP_SACK_BOARD];
