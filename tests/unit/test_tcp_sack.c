@@ -633,6 +633,35 @@ test_bogus_sack_blocks_ignored(void **state)
 	assert_int_equal(h_conn(h)->sack.n, 0);
 }
 
+static void
+test_scoreboard_full_keeps_lowest(void **state)
+{
+	struct harness *h = *state;
+	struct tt_tcp_config cfg;
+	struct tcp_conn *c;
+
+	h_default_config(&cfg);
+	cfg.init_cwnd = 64;
+	start_conn(h, &cfg, OPTS_ALL);
+	send_segments(h, 2 * TCP_SACK_BOARD + 4);
+	c = h_conn(h);
+	/* Every odd segment SACKed, highest first: more ranges than the
+	 * board holds.  The lowest are kept (their holes go first). */
+	for (int i = 2 * TCP_SACK_BOARD + 3; i >= 1; i -= 2) {
+		IN_SACK(h, 0, (uint32_t)i * SEG, (uint32_t)(i + 1) * SEG);
+		h_flush(h);
+	}
+	assert_int_equal(c->sack.n, TCP_SACK_BOARD);
+	for (unsigned i = 0; i < TCP_SACK_BOARD; i++) {
+		assert_int_equal(c->sack.start[i], h->iss + 1 + (2 * i + 1) * SEG);
+		assert_int_equal(c->sack.end[i], h->iss + 1 + (2 * i + 2) * SEG);
+	}
+	/* Adjacent blocks merge and make room. */
+	IN_SACK(h, 0, 2 * SEG, 3 * SEG);
+	assert_int_equal(c->sack.n, TCP_SACK_BOARD - 1);
+	assert_int_equal(c->sack.end[0], h->iss + 1 + 4 * SEG);
+}
+
 int
 main(void)
 {
@@ -654,6 +683,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rto_skips_sacked, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_rto_after_reneging_resends_all, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_bogus_sack_blocks_ignored, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_scoreboard_full_keeps_lowest, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
