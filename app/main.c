@@ -186,7 +186,9 @@ create_pool(struct tt_app *app)
 	const struct tt_general_config *g = &app->cfg.gen;
 	unsigned nports = rte_eth_dev_count_avail();
 	unsigned need = nports * app->n_workers * (g->rx_desc + g->tx_desc) +
-		app->n_workers * (256u + 4u * g->burst) + 1024u;
+		app->n_workers * (256u + 4u * g->burst) + 1024u +
+		/* out-of-order segments each lcore may hold */
+		app->n_workers * app->cfg.tcp.ofo_mbufs;
 	unsigned n = g->mbufs > need ? g->mbufs : need;
 	/* Room for the largest frame a port carries ([portN] mtu, tcp.mss):
 	 * a jumbo MTU on 2 KB mbufs would drop every large frame. */

@@ -140,12 +140,34 @@ cookie_secret(void)
 	return secret;
 }
 
+/* tcp_stack_ops.hold: one more reference on the received mbuf, so the
+ * worker's free after tcp_input leaves it to the out-of-order queue. */
+static void *
+worker_hold(void *arg, const struct tcp_seg *seg, const uint8_t **data)
+{
+	struct rte_mbuf *m = seg->pkt;
+
+	(void)arg;
+	(void)data;        /* the payload stays where it is */
+	rte_mbuf_refcnt_update(m, 1);
+	return m;
+}
+
+static void
+worker_release(void *arg, void *handle)
+{
+	(void)arg;
+	rte_pktmbuf_free(handle);
+}
+
 int
 worker_setup(struct tt_app *app, struct worker *w)
 {
 	const struct tt_config *cfg = &app->cfg;
 	struct tcp_stack_ops ops = {
 		.xmit = worker_xmit,
+		.hold = worker_hold,
+		.release = worker_release,
 		.conn_end = cfg->capture.anomalies ? worker_conn_end : NULL,
 	};
 	uint32_t tw_cap = cfg->tcp.max_tw_buckets / app->n_workers;

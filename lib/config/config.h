@@ -59,6 +59,8 @@ struct tt_tcp_config {
 	uint16_t min_snd_mss;        /* 48: floor of the peer's MSS */
 	uint32_t sndbuf;             /* bytes queued per connection, 4 MiB */
 	uint32_t rcv_wnd;            /* bytes, 1 MiB */
+	uint32_t ofo_max_segs;       /* out-of-order segments held per connection */
+	uint32_t ofo_mbufs;          /* out-of-order segments held per lcore */
 	uint32_t init_cwnd;          /* segments, 10 */
 	bool keepalive;              /* off */
 	uint64_t keepalive_time;     /* us (s, 7200) */

@@ -240,6 +240,18 @@ const struct cfg_key cfg_keys[] = {
 	  .def = "1048576",
 	  .doc = "Receive window advertised, in bytes.",
 	  .linux_eq = "net.ipv4.tcp_rmem" },
+	{ .sec = SEC_TCP, .name = "ofo_max_segs", .type = T_UINT,
+	  FIELD(tcp.ofo_max_segs), .min = 0, .max = 65535, .def = "1024",
+	  .doc = "Out-of-order segments held per connection until the hole "
+		 "before them fills (their bytes are bounded by rcv_wnd); "
+		 "0 drops out-of-order data.",
+	  .linux_eq = "net.ipv4.tcp_rmem (the queue shares the receive "
+		      "buffer)" },
+	{ .sec = SEC_TCP, .name = "ofo_mbufs", .type = T_UINT,
+	  FIELD(tcp.ofo_mbufs), .min = 0, .max = 1u << 24, .def = "4096",
+	  .doc = "Out-of-order segments (mbufs) held per lcore over all its "
+		 "connections; the mempool grows by as many.",
+	  .linux_eq = "net.ipv4.tcp_mem (global socket memory)" },
 	{ .sec = SEC_TCP, .name = "init_cwnd", .type = T_UINT,
 	  FIELD(tcp.init_cwnd), .min = 1, .max = 1024, .def = "10",
 	  .doc = "Initial congestion window in segments (RFC 6928).",

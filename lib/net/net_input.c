@@ -139,7 +139,7 @@ ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
  * answered as if the option were absent.  MSS, window scale and
  * SACK-permitted mean something only on a SYN (RFC 9293 3.7.1, RFC 7323
  * 2.2, RFC 2018 2), so they are reported only there; timestamps on any
- * segment.
+ * segment, SACK blocks on any but a SYN.
  */
 static bool
 tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
@@ -185,6 +185,28 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 				ok = false;
 			else if (syn)
 				seg->opts |= TCP_OPT_SACK_OK;
+			break;
+		case NET_TCPOPT_SACK:
+			/* RFC 2018 3: 1 to 4 blocks of two 32-bit edges. */
+			if (olen < NET_TCPOLEN_SACK_BASE + NET_TCPOLEN_SACK_PERBLOCK ||
+			    (olen - NET_TCPOLEN_SACK_BASE) % NET_TCPOLEN_SACK_PERBLOCK != 0 ||
+			    (olen - NET_TCPOLEN_SACK_BASE) / NET_TCPOLEN_SACK_PERBLOCK >
+			    TCP_SACK_MAX_BLOCKS) {
+				ok = false;     /* ignored, as Linux */
+				break;
+			}
+			if (syn)
+				break;
+			seg->opts |= TCP_OPT_SACK;
+			seg->nsack = (uint8_t)((olen - NET_TCPOLEN_SACK_BASE) /
+					       NET_TCPOLEN_SACK_PERBLOCK);
+			for (unsigned b = 0; b < seg->nsack; b++) {
+				const uint8_t *q = p + i + NET_TCPOLEN_SACK_BASE +
+					b * NET_TCPOLEN_SACK_PERBLOCK;
+
+				seg->sack[b].start = rd32(q);
+				seg->sack[b].end = rd32(q + 4);
+			}
 			break;
 		case NET_TCPOPT_TS:
 			if (olen != NET_TCPOLEN_TS) {
@@ -235,6 +257,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	seg->wnd = rte_be_to_cpu_16(tcp->rx_win);
 	seg->payload = (const uint8_t *)tcp + doff;
 	seg->len = l4len - doff;
+	seg->pkt = m;      /* the TCP stack may hold it (out-of-order data) */
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 		   seg->t.raddr, now);

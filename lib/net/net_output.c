@@ -38,11 +38,11 @@ wr32(uint8_t *p, uint32_t v)
  * Write the options of seg in the order and alignment Linux uses
  * (tcp_options_write), which middleboxes and fingerprinting tools expect:
  *   SYN:   MSS, SACK_PERM+TS (or NOP NOP TS, or NOP NOP SACK_PERM), NOP WS
- *   other: NOP NOP TS
+ *   other: NOP NOP TS, NOP NOP SACK blocks
  * Each piece is a multiple of 4 bytes, so no trailing padding is needed.
  * MSS, window scale and SACK-permitted are only sent on a SYN (RFC 9293
  * 3.7.1, RFC 7323 2.2, RFC 2018 2) even if seg->opts asks for them.
- * Returns the length written (at most 20 of the TCP_MAX_OPTLEN bytes).
+ * Returns the length written (at most TCP_MAX_OPTLEN bytes).
  */
 static unsigned int
 tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
@@ -73,6 +73,22 @@ tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 		*o++ = NET_TCPOPT_NOP;
 		*o++ = NET_TCPOPT_SACK_OK;
 		*o++ = NET_TCPOLEN_SACK_OK;
+	}
+	if (!syn && (seg->opts & TCP_OPT_SACK) && seg->nsack > 0) {
+		/* RFC 2018 3, Linux's layout: NOP NOP SACK, blocks. */
+		unsigned int n = seg->nsack;
+
+		/* What fits beside the timestamp: 3 blocks, else 4. */
+		if (n > ((seg->opts & TCP_OPT_TS) ? 3u : 4u))
+			n = (seg->opts & TCP_OPT_TS) ? 3u : 4u;
+		*o++ = NET_TCPOPT_NOP;
+		*o++ = NET_TCPOPT_NOP;
+		*o++ = NET_TCPOPT_SACK;
+		*o++ = (uint8_t)(NET_TCPOLEN_SACK_BASE + n * NET_TCPOLEN_SACK_PERBLOCK);
+		for (unsigned int b = 0; b < n; b++) {
+			o = wr32(o, seg->sack[b].start);
+			o = wr32(o, seg->sack[b].end);
+		}
 	}
 	if (syn && (seg->opts & TCP_OPT_WSCALE)) {
 		*o++ = NET_TCPOPT_NOP;

@@ -21,11 +21,14 @@
 #define NET_TCPOPT_WSCALE     3
 #define NET_TCPOPT_SACK_OK    4
 #define NET_TCPOPT_TS         8
+#define NET_TCPOPT_SACK       5
 
 #define NET_TCPOLEN_MSS       4
 #define NET_TCPOLEN_WSCALE    3
 #define NET_TCPOLEN_SACK_OK   2
 #define NET_TCPOLEN_TS        10
+#define NET_TCPOLEN_SACK_BASE 2       /* kind, length; then 8 per block */
+#define NET_TCPOLEN_SACK_PERBLOCK 8
 
 /* RFC 7323 2.3: a shift above 14 is used as 14. */
 #define NET_TCP_MAX_WSCALE    14

@@ -104,6 +104,11 @@ const char *tcp_state_name(enum tcp_state s);
 	X(aborts_linger0,       "closes done with RST (linger 0)") \
 	X(aborts_drain,         "connections aborted at the end of the drain") \
 	X(delayed_acks,         "ACKs sent by the delayed-ACK timer") \
+	X(ofo_queued,           "out-of-order segments held for reassembly") \
+	X(ofo_dropped,          "out-of-order segments dropped: queue bound hit") \
+	X(rx_dup_bytes,         "payload bytes received that we already had") \
+	X(sack_blocks_sent,     "SACK blocks sent in our ACKs") \
+	X(sack_retransmits,     "segments resent to fill a hole the peer's SACKs show") \
 	X(tw_created,           "TIME_WAIT records created") \
 	X(tw_expired,           "TIME_WAIT records expired after 2MSL") \
 	X(tw_expired_late,      "TIME_WAIT expiries later than one tick (should stay 0)") \

@@ -16,6 +16,8 @@
 #include "config/config.h"
 #include "stats/stats.h"
 #include "tcp/conn_table.h"
+#include "tcp/tcp_ofo.h"
+#include "tcp/tcp_sack.h"
 #include "tcp/tcp_seg.h"
 #include "tcp/tcp_syncookie.h"
 #include "tcp/tw_table.h"
@@ -90,6 +92,8 @@ struct tcp_conn {
 	uint64_t t_ka;             /* keep-alive or orphaned FIN_WAIT_2 timeout */
 	uint64_t t_app;            /* application's timer */
 	uint64_t last_rx;          /* for keep-alive idleness */
+	struct tcp_ofo ofo;        /* out-of-order segments held (RFC 9293 3.10.7.4) */
+	struct tcp_sack_board sack; /* the peer's SACK blocks over our send queue */
 	uint64_t opened;           /* when the first SYN was seen/sent */
 	const struct tcp_app_ops *app;
 	void *app_arg;
@@ -146,6 +150,13 @@ struct tcp_stack_ops {
 	/* Optional: c is about to be freed, for why (packet capture keeps
 	 * the last packets of connections that end badly). */
 	void (*conn_end)(void *arg, const struct tcp_conn *c, enum tcp_close_reason why);
+	/* Optional: keep the buffer of an input segment (seg->pkt) after
+	 * tcp_input returns, for the out-of-order queue.  Returns a handle
+	 * (NULL: cannot) and sets *data to where seg's payload stays readable
+	 * until release(handle).  Without hold, out-of-order data is
+	 * dropped. */
+	void *(*hold)(void *arg, const struct tcp_seg *seg, const uint8_t **data);
+	void (*release)(void *arg, void *handle);
 };
 
 struct tcp_listener {
@@ -169,6 +180,7 @@ struct tcp_stack {
 	uint32_t max_conns;
 	struct tw_table tw;
 	struct tmw_wheel *wheel;
+	struct tcp_ofo_pool ofo_pool;  /* entries of every out-of-order queue */
 
 	struct tcp_listener listen[TT_MAX_LISTEN];
 	unsigned n_listen;

@@ -284,6 +284,8 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_send_ack(s, c);
 		return false;
 	}
+	if (c->flags & TF_SACK)
+		tcp_sack_update(c, seg);
 	if (SEQ_GT(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una;
 		uint32_t app_acked = acked;
@@ -312,8 +314,11 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 			}
 		}
 		c->retries = 0;
-		/* RFC 5681 3.1: slow start, then congestion avoidance. */
-		if (c->cwnd < c->ssthresh)
+		/* RFC 5681 3.1: slow start, then congestion avoidance (not
+		 * during SACK recovery, RFC 6675 5). */
+		if (c->sack.recovery)
+			;
+		else if (c->cwnd < c->ssthresh)
 			c->cwnd += acked < c->mss ? acked : c->mss;
 		else
 			c->cwnd += (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd) + 1;
@@ -325,18 +330,51 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		if (c->snd_una != c->snd_max)
 			c->t_rtx = s->now + c->rto;
 		conn_timer_update(s, c);
+		tcp_sack_acked(c);
+		if (c->sack.recovery) {
+			/* RFC 6675 5: recovery ends once RecoveryPoint is
+			 * acknowledged; a partial ACK resends the next hole. */
+			if (SEQ_GEQ(ack, c->sack.recover)) {
+				c->sack.recovery = 0;
+				c->cwnd = c->ssthresh;
+			} else {
+				tcp_sack_retransmit(s, c);
+			}
+		}
 		if (app_acked > 0 && !(c->flags & TF_ORPHAN) && c->app->acked != NULL) {
 			c->app->acked(c->app_arg, c, app_acked, s->now);
 			if (c->flags & TF_FREED)
 				return false;
 		}
-	} else if (ack == c->snd_una && seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
-		   c->snd_max != c->snd_una && c->snd_wnd != 0 &&
-		   ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd) {
+	} else if (ack == c->snd_una && c->snd_max != c->snd_una &&
+		   (((c->flags & TF_SACK) && (seg->opts & TCP_OPT_SACK)) ||
+		    (seg->len == 0 && !(seg->flags & TCP_F_FIN) && c->snd_wnd != 0 &&
+		     ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd))) {
 		/* RFC 5681 3.2: the third duplicate ACK triggers a fast
 		 * retransmit (not the answers to zero-window probes: the
-		 * byte they leave unacknowledged was never lost). */
-		if (++c->dupacks == 3) {
+		 * byte they leave unacknowledged was never lost); with
+		 * SACK, RFC 6675 5 also enters recovery once more than 2
+		 * segments above snd_una are SACKed, and
+		 * resends holes, not snd_una only.  An ACK with SACK blocks
+		 * counts whatever its window (a receiver growing its buffer
+		 * changes the window in every ACK; Linux does the same). */
+		++c->dupacks;
+		if ((c->flags & TF_SACK) && (c->sack.n > 0 || c->sack.recovery)) {
+			if (c->sack.recovery) {
+				tcp_sack_retransmit(s, c);
+			} else if (c->dupacks >= 3 ||
+				   tcp_sack_bytes(c, c->snd_una, c->snd_max) > 2u * c->mss) {
+				uint32_t half = (c->snd_max - c->snd_una) / 2;
+
+				c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+				c->cwnd = c->ssthresh;
+				c->sack.recovery = 1;
+				c->sack.recover = c->snd_max;
+				c->sack.high_rxt = c->snd_una;
+				TT_INC(s->st, fast_retransmits);
+				tcp_sack_retransmit(s, c);
+			}
+		} else if (c->dupacks == 3) {
 			uint32_t half = (c->snd_max - c->snd_una) / 2;
 
 			c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
@@ -408,6 +446,7 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	uint32_t seq = seg->seq;
 	uint32_t len = seg->len;
 	const uint8_t *p = seg->payload;
+	bool had_ofo = false;
 
 	switch (c->state) {
 	case TCP_ESTABLISHED:
@@ -423,8 +462,13 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	if (len == 0 && !fin)
 		return true;
 	if (SEQ_GT(seq, c->rcv_nxt)) {
-		/* Out of order: no reassembly queue; a duplicate ACK at once
-		 * tells the peer what is missing (RFC 5681 4.2). */
+		/* Out of order (RFC 9293 3.10.7.4): hold the data for when the
+		 * hole fills (not for an orphan, which takes no more data); a
+		 * duplicate ACK at once, with SACK blocks, tells the peer what
+		 * is missing (RFC 5681 4.2, RFC 2018 4).  An early FIN is not
+		 * kept: the peer sends it again after the data. */
+		if (len > 0 && !(c->flags & TF_ORPHAN))
+			tcp_ofo_insert(s, c, seg, seq, p, len);
 		tcp_send_ack(s, c);
 		return true;
 	}
@@ -432,8 +476,10 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		uint32_t skip = c->rcv_nxt - seq;
 
 		if (skip > len) {    /* only an old FIN: acceptability ACKs it */
+			TT_ADD(s->st, rx_dup_bytes, len);
 			return true;
 		}
+		TT_ADD(s->st, rx_dup_bytes, skip);
 		p += skip;
 		len -= skip;
 	}
@@ -448,9 +494,18 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 			return false;
 		}
 		c->rcv_nxt += len;
-		schedule_ack(s, c);
+		/* RFC 5681 4.2: ACK at once a segment that fills (part of)
+		 * a hole. */
+		had_ofo = c->ofo.head != NULL;
+		if (had_ofo)
+			c->flags |= TF_ACK_NOW;
+		else
+			schedule_ack(s, c);
 	}
 	if (fin) {
+		/* Nothing comes after the FIN: what the queue holds beyond
+		 * it is not part of the stream. */
+		tcp_ofo_purge(s, c);
 		/* The FIN is in order: end of the peer's stream.  The state
 		 * changes before the application reads, as in a kernel stack
 		 * where the whole segment is processed first. */
@@ -486,6 +541,8 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		if (c->flags & TF_FREED)
 			return false;
 	}
+	if (had_ofo && !fin && !tcp_ofo_deliver(s, c))
+		return false;
 	if (!fin)
 		return true;
 	if (c->app->eof != NULL && !(c->flags & TF_ORPHAN)) {
@@ -549,6 +606,9 @@ conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	}
 	if (!seq_acceptable(s, c, seg)) {
 		if (!(seg->flags & TCP_F_RST)) {
+			/* A retransmission of data we have all of. */
+			if (seg->len > 0 && SEQ_LEQ(seg->seq + seg->len, c->rcv_nxt))
+				TT_ADD(s->st, rx_dup_bytes, seg->len);
 			TT_INC(s->st, drop_out_of_window);
 			tcp_send_ack(s, c);
 		} else {

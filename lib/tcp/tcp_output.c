@@ -50,13 +50,24 @@ seg_init(struct tcp_stack *s, struct tcp_conn *c, struct tcp_seg *seg,
 	seg->mss = 0;
 	seg->wscale = 0;
 	seg->payload = NULL;
+	seg->pkt = NULL;
 	seg->len = 0;
+	seg->nsack = 0;
 	if (c->flags & TF_TS) {
 		seg->opts |= TCP_OPT_TS;
 		seg->tsval = tcp_ts_now(s->now, c->ts_offset);
 		seg->tsecr = c->ts_recent;
 	} else {
 		seg->tsval = seg->tsecr = 0;
+	}
+	if ((c->flags & TF_SACK) && c->ofo.head != NULL && (flags & TCP_F_ACK) &&
+	    !(flags & (TCP_F_SYN | TCP_F_RST))) {
+		/* RFC 2018 3: 40 option bytes hold 4 blocks, 3 beside a
+		 * timestamp. */
+		seg->nsack = (uint8_t)tcp_ofo_sack_blocks(c, seg->sack,
+			(c->flags & TF_TS) ? TCP_SACK_MAX_BLOCKS - 1 : TCP_SACK_MAX_BLOCKS);
+		if (seg->nsack > 0)
+			seg->opts |= TCP_OPT_SACK;
 	}
 }
 
@@ -77,6 +88,8 @@ xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 
 	if (seg->flags & TCP_F_ACK)
 		ack_sent(c);
+	if (seg->opts & TCP_OPT_SACK)
+		TT_ADD(s->st, sack_blocks_sent, seg->nsack);
 	tcp_emit(s, c, seg, seg->len ? fill_from_app : NULL, &f);
 }
 
@@ -128,12 +141,21 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 	}
 	wnd = c->snd_wnd < c->cwnd ? c->snd_wnd : c->cwnd;
 	for (;;) {
-		uint32_t flight = c->snd_nxt - c->snd_una;
-		uint32_t left = SEQ_LT(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
-		bool fin_due = (c->flags & TF_FIN_QUEUED) && c->snd_nxt == c->snd_end;
+		uint32_t flight, left;
+		bool fin_due, sacked = c->sack.n > 0 && SEQ_LT(c->snd_nxt, c->snd_max);
 		struct tcp_seg seg;
 		uint32_t len;
 
+		/* Going back over sent data (after an RTO): what the peer
+		 * SACKed is not sent again (RFC 6675 5.1), and it is not in
+		 * flight either (RFC 6675 4, "pipe"). */
+		if (sacked)
+			c->snd_nxt = tcp_sack_skip(c, c->snd_nxt);
+		flight = c->snd_nxt - c->snd_una;
+		if (c->sack.n > 0)
+			flight -= tcp_sack_bytes(c, c->snd_una, c->snd_nxt);
+		left = SEQ_LT(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
+		fin_due = (c->flags & TF_FIN_QUEUED) && c->snd_nxt == c->snd_end;
 		if (left > 0) {
 			uint32_t usable = wnd > flight ? wnd - flight : 0;
 
@@ -142,6 +164,8 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 			len = left < c->mss ? left : c->mss;
 			if (len > usable)
 				len = usable;
+			if (sacked)
+				len = tcp_sack_clip(c, c->snd_nxt, len);
 		} else if (fin_due) {
 			/* A FIN needs no window (it carries no data). */
 			len = 0;
@@ -156,6 +180,8 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 			seg.flags |= TCP_F_FIN;
 		if (SEQ_LT(seg.seq, c->snd_max)) {
 			count_retransmit(s, c, &seg);
+			if (sacked)
+				TT_INC(s->st, sack_retransmits);
 		} else {
 			if (seg.flags & TCP_F_FIN)
 				TT_INC(s->st, fins_sent);
@@ -207,6 +233,36 @@ tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c)
 	count_retransmit(s, c, &seg);
 	xmit(s, c, &seg, seg.seq - (c->iss + 1));
 	tcp_arm_rto(s, c);
+}
+
+/* RFC 6675 5 (NextSeg rule 1): resend the first hole above HighRxt,
+ * at most one segment; false when the scoreboard shows none. */
+bool
+tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c)
+{
+	uint32_t from = SEQ_GT(c->sack.high_rxt, c->snd_una) ? c->sack.high_rxt : c->snd_una;
+	struct tcp_seg seg;
+	uint32_t seq, len;
+
+	if (!tcp_sack_next_hole(c, from, &seq, &len)) {
+		if (c->sack.n == 0 && from == c->snd_una) {
+			/* Nothing SACKed: RFC 5681 fast retransmit. */
+			tcp_retransmit_one(s, c);
+			c->sack.high_rxt = c->snd_una + c->mss;
+			return true;
+		}
+		return false;
+	}
+	/* A hole lies below a SACKed range, so it never reaches the FIN. */
+	seg_init(s, c, &seg, TCP_F_ACK, seq);
+	seg.len = len < c->mss ? len : c->mss;
+	c->flags &= ~TF_RTT;
+	count_retransmit(s, c, &seg);
+	TT_INC(s->st, sack_retransmits);
+	xmit(s, c, &seg, seg.seq - (c->iss + 1));
+	c->sack.high_rxt = seq + seg.len;
+	tcp_arm_rto(s, c);
+	return true;
 }
 
 void
@@ -319,6 +375,13 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	c->flags &= ~TF_RTT;      /* Karn: no sample from a retransmission */
 	c->flags |= TF_RETRANS;
 	c->snd_nxt = c->snd_una;
+	/* RFC 6675 5.1: the scoreboard outlives the RTO (SACKed data is
+	 * not resent), unless the peer dropped data it SACKed (RFC 2018 8,
+	 * reneging): its ACK then stops at the start of a SACKed range. */
+	c->sack.recovery = 0;
+	c->sack.high_rxt = c->snd_una;
+	if (c->sack.n > 0 && c->sack.start[0] == c->snd_una)
+		tcp_sack_clear(c);
 	c->t_rtx = 0;
 	tcp_output(s, c);
 	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {

@@ -74,6 +74,7 @@ void tcp_send_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
 void tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
+bool tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
 uint16_t tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c);
 bool tcp_fin_acked(const struct tcp_conn *c);

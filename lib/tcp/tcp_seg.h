@@ -25,6 +25,15 @@
 #define TCP_OPT_WSCALE    0x02
 #define TCP_OPT_SACK_OK   0x04
 #define TCP_OPT_TS        0x08
+#define TCP_OPT_SACK      0x10   /* SACK blocks (RFC 2018 3), nsack of them */
+
+/* RFC 2018 3: at most 4 blocks fit in 40 bytes of options (3 with TS). */
+#define TCP_SACK_MAX_BLOCKS 4
+
+struct tcp_sack_block {
+	uint32_t start;      /* first sequence number of the block */
+	uint32_t end;        /* sequence number after the block */
+};
 
 struct tcp_tuple {
 	uint32_t laddr;      /* local (tcpterm's) address */
@@ -46,6 +55,10 @@ struct tcp_seg {
 	uint32_t tsecr;
 	const uint8_t *payload;  /* input only */
 	uint32_t len;            /* payload bytes */
+	void *pkt;               /* input only: the buffer holding payload
+				  * (an mbuf), for tcp_stack_ops.hold */
+	uint8_t nsack;           /* SACK blocks when opts has TCP_OPT_SACK */
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 };
 
 static inline bool

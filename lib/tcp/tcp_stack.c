@@ -53,6 +53,9 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	s->wheel = tmw_create(tick_us, now);
 	if (s->wheel == NULL)
 		goto fail;
+	/* Without hold there is nothing to keep out-of-order data in. */
+	if (ops->hold != NULL && tcp_ofo_pool_init(&s->ofo_pool, cfg->ofo_mbufs) < 0)
+		goto fail;
 	return 0;
 fail:
 	tcp_stack_fini(s);
@@ -69,14 +72,19 @@ tcp_stack_fini(struct tcp_stack *s)
 		tw_free(&s->tw);
 	}
 	if (s->pool != NULL) {
-		for (uint32_t i = 0; i < s->max_conns; i++)
-			if (!(s->pool[i].flags & TF_FREED))
-				s->st->state[s->pool[i].state]--;
+		for (uint32_t i = 0; i < s->max_conns; i++) {
+			if (s->pool[i].flags & TF_FREED)
+				continue;
+			s->st->state[s->pool[i].state]--;
+			/* Held buffers go back to their pool. */
+			tcp_ofo_purge(s, &s->pool[i]);
+		}
 	}
 	s->st->state[TCP_LISTEN] -= s->n_listen;
 	s->n_listen = 0;
 	free(s->pool);
 	s->pool = NULL;
+	tcp_ofo_pool_fini(&s->ofo_pool);
 	ct_free(&s->ct);
 	if (s->wheel != NULL)
 		tmw_destroy(s->wheel);
@@ -194,6 +202,9 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 		c->app->closed(c->app_arg, c, why);
 	if (s->ops.conn_end != NULL)
 		s->ops.conn_end(s->ops_arg, c, why);
+	/* Every way a connection ends comes here (abort, RST, timeouts,
+	 * TIME_WAIT entry, drain): its held segments go back. */
+	tcp_ofo_purge(s, c);
 	tmw_cancel(s->wheel, &c->timer);
 	ct_remove(&s->ct, &c->node);
 	s->st->state[c->state]--;

@@ -59,6 +59,8 @@ struct pkt {
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
 	bool tsval_any, tsecr_any;
+	uint8_t nsack;           /* SACK blocks, relative like seq and ack */
+	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 	uint16_t lport, rport;   /* the tuple, our side local */
 };
 
@@ -114,6 +116,7 @@ struct runner {
 	struct policy on_established, on_data, on_eof;
 	int64_t close_wait_delay;    /* us after EOF, -1 = no timer */
 	int last_pick;               /* enum tuple_pick of the last reuse_connect, -1 */
+	unsigned held;               /* out-of-order buffers the stack holds */
 	uint8_t payload[65536];
 };
 
@@ -293,6 +296,12 @@ pkt_of_seg(struct pkt *k, const struct tcp_seg *seg)
 	k->wscale = seg->wscale;
 	k->tsval = R.have_ts_off ? seg->tsval - R.ts_off : seg->tsval;
 	k->tsecr = seg->tsecr;
+	/* Blocks we send are in the peer's sequence space. */
+	k->nsack = (seg->opts & TCP_OPT_SACK) ? seg->nsack : 0;
+	for (unsigned i = 0; i < k->nsack; i++) {
+		k->sack[i].start = seg->sack[i].start - CF_PEER_ISN;
+		k->sack[i].end = seg->sack[i].end - CF_PEER_ISN;
+	}
 	k->lport = seg->t.lport;
 	k->rport = seg->t.rport;
 }
@@ -360,6 +369,12 @@ fmt_pkt(const struct pkt *k, char *buf, size_t len)
 				OUT("*");
 			else
 				OUT("%" PRIu32, k->tsecr);
+			sep = ",";
+		}
+		if (k->opts & TCP_OPT_SACK) {
+			OUT("%ssack", sep);
+			for (unsigned i = 0; i < k->nsack; i++)
+				OUT(" %" PRIu32 ":%" PRIu32, k->sack[i].start, k->sack[i].end);
 			sep = ",";
 		}
 		if (k->opts & TCP_OPT_WSCALE)
@@ -556,10 +571,37 @@ static const struct tcp_app_ops app_ops = {
 
 /* ---- the stack and its clock ---- */
 
+/* tcp_stack_ops.hold: the script's payload buffer is reused for the next
+ * segment, so a held segment gets its own copy (as the mbuf it would be). */
+static void *
+wire_hold(void *arg, const struct tcp_seg *seg, const uint8_t **data)
+{
+	uint8_t *copy = malloc(seg->len ? seg->len : 1);
+
+	(void)arg;
+	if (copy == NULL)
+		fail("out of memory");
+	memcpy(copy, seg->payload, seg->len);
+	*data = copy + (*data - seg->payload);
+	R.held++;
+	return copy;
+}
+
+static void
+wire_release(void *arg, void *handle)
+{
+	(void)arg;
+	if (R.held == 0)
+		fail("release of a buffer that was not held");
+	R.held--;
+	free(handle);
+}
+
 static void
 stack_start(void)
 {
-	struct tcp_stack_ops ops = { .xmit = wire_xmit };
+	struct tcp_stack_ops ops = { .xmit = wire_xmit, .hold = wire_hold,
+				     .release = wire_release };
 	char err[256];
 
 	if (R.started)
@@ -698,6 +740,20 @@ parse_opts(char *s, struct pkt *k)
 			k->wscale = (uint8_t)v;
 		} else if (strcmp(w[0], "sackOK") == 0 && n == 1) {
 			k->opts |= TCP_OPT_SACK_OK;
+		} else if (strcmp(w[0], "sack") == 0 && n >= 2 &&
+			   n - 1 <= TCP_SACK_MAX_BLOCKS) {
+			k->opts |= TCP_OPT_SACK;
+			k->nsack = (uint8_t)(n - 1);
+			for (unsigned b = 0; b < k->nsack; b++) {
+				char *colon = strchr(w[b + 1], ':');
+
+				if (colon == NULL)
+					fail("bad SACK block '%s' (S:E)", w[b + 1]);
+				*colon = '\0';
+				if (!parse_u32(w[b + 1], &k->sack[b].start) ||
+				    !parse_u32(colon + 1, &k->sack[b].end))
+					fail("bad SACK block '%s:%s'", w[b + 1], colon + 1);
+			}
 		} else if (strcmp(w[0], "TS") == 0 && n == 5 &&
 			   strcmp(w[1], "val") == 0 && strcmp(w[3], "ecr") == 0) {
 			k->opts |= TCP_OPT_TS;
@@ -710,7 +766,8 @@ parse_opts(char *s, struct pkt *k)
 			else if (!parse_u32(w[4], &k->tsecr))
 				fail("bad TS ecr '%s'", w[4]);
 		} else {
-			fail("unknown option '%s' (mss N, ws N, sackOK, TS val X ecr Y, nop)",
+			fail("unknown option '%s' (mss N, ws N, sackOK, TS val X ecr Y, "
+			     "sack S:E..., nop)",
 			     w[0]);
 		}
 	}
@@ -810,6 +867,15 @@ do_inbound(struct pkt *k)
 	for (uint32_t i = 0; i < k->len; i++)
 		R.payload[i] = (uint8_t)(k->seq + i);
 	seg.payload = k->len ? R.payload : NULL;
+	seg.pkt = k->len ? R.payload : NULL;
+	/* Blocks the peer sends are in our sequence space. */
+	seg.nsack = k->nsack;
+	for (unsigned i = 0; i < k->nsack; i++) {
+		uint32_t base = R.cur->have_isn ? R.cur->our_isn : 0;
+
+		seg.sack[i].start = base + k->sack[i].start;
+		seg.sack[i].end = base + k->sack[i].end;
+	}
 	if ((k->flags & TCP_F_ACK) && !k->has_ack)
 		fail("inbound segment with ACK flag needs 'ack'");
 	tcp_input(&R.s, &seg, R.now);
@@ -844,6 +910,12 @@ pkt_match(const struct pkt *want, const struct pkt *got, const char **why)
 	else if (want->has_opts && (want->opts & TCP_OPT_TS) && !want->tsecr_any &&
 		 want->tsecr != got->tsecr)
 		*why = "TS ecr";
+	else if (want->has_opts && want->nsack != got->nsack)
+		*why = "SACK blocks";
+	for (unsigned i = 0; *why == NULL && want->has_opts && i < want->nsack; i++)
+		if (want->sack[i].start != got->sack[i].start ||
+		    want->sack[i].end != got->sack[i].end)
+			*why = "SACK blocks";
 	return *why == NULL;
 }
 
@@ -1328,5 +1400,9 @@ main(int argc, char **argv)
 	printf("PASS %s: %u lines, %" PRIu64 " segments matched\n", R.path,
 	       R.line - 1, R.n_matched);
 	tcp_stack_fini(&R.s);
+	if (R.held != 0) {
+		printf("FAIL %s: %u held buffers never released\n", R.path, R.held);
+		return 1;
+	}
 	return 0;
 }

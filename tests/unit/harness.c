@@ -41,6 +41,8 @@ h_default_config(struct tt_tcp_config *cfg)
 	cfg->min_snd_mss = 48;
 	cfg->sndbuf = 4u << 20;
 	cfg->rcv_wnd = 1u << 20;
+	cfg->ofo_max_segs = 1024;
+	cfg->ofo_mbufs = 4096;
 	cfg->init_cwnd = 10;
 	cfg->keepalive = false;
 	cfg->keepalive_time = 7200 * H_S;
@@ -99,6 +101,40 @@ h_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
 		h->peer.ts_echo = seg->tsval;
 	h->sent_count++;
 	h->n_sent++;
+}
+
+/*
+ * tcp_stack_ops.hold/release: the stack keeps out-of-order payload past
+ * tcp_input.  A private copy per hold, freed on release, so a read after
+ * release is caught by the sanitizers; h->held counts what is out (every
+ * test ends with 0: the DPDK glue's mbufs_in_use).
+ */
+static void *
+h_hold(void *arg, const struct tcp_seg *seg, const uint8_t **data)
+{
+	struct harness *h = arg;
+	uint8_t *copy;
+
+	if (h->hold_refuse)
+		return NULL;
+	copy = malloc(seg->len ? seg->len : 1);
+	assert_non_null(copy);
+	/* *data points into seg's payload: copy from there to the end. */
+	assert_true(*data >= seg->payload && *data <= seg->payload + seg->len);
+	memcpy(copy, seg->payload, seg->len);
+	*data = copy + (*data - seg->payload);
+	h->held++;
+	return copy;
+}
+
+static void
+h_release(void *arg, void *handle)
+{
+	struct harness *h = arg;
+
+	assert_true(h->held > 0);
+	h->held--;
+	free(handle);
 }
 
 /* ---- the fake application ---- */
@@ -240,7 +276,8 @@ h_peer_init(struct harness *h, struct h_peer *p, uint16_t rport)
 void
 h_start(struct harness *h, const struct tt_tcp_config *cfg)
 {
-	static const struct tcp_stack_ops ops = { .xmit = h_xmit };
+	static const struct tcp_stack_ops ops = { .xmit = h_xmit, .hold = h_hold,
+						  .release = h_release };
 	int rc;
 
 	if (cfg != NULL)
@@ -266,6 +303,12 @@ h_stop(struct harness *h)
 		return;
 	h->started = false;
 	tcp_stack_fini(&h->s);
+	/* Every held out-of-order buffer came back. */
+	if (h->held != 0) {
+		print_error("%u held buffers not released after tcp_stack_fini\n",
+			    h->held);
+		fail();
+	}
 	/* Every gauge the stack raised must have come back down. */
 	for (unsigned i = 0; i < TCP_NSTATES; i++) {
 		if (h->st.state[i] != 0) {
@@ -371,6 +414,7 @@ h_mk(struct harness *h, uint8_t flags, uint32_t seq, uint32_t ack, uint32_t len)
 		assert_true(len <= sizeof(h->payload) - 65536);
 		seg.payload = h->payload + h->peer.stream_off % 65536;
 		seg.len = len;
+		seg.pkt = h->payload;      /* any non-NULL handle */
 	}
 	return seg;
 }
@@ -591,14 +635,21 @@ h_describe(const struct harness *h, const struct h_sent *e, char *buf, size_t le
 	char fl[16];
 	const struct tcp_seg *s = &e->seg;
 
+	char sk[96] = "";
+	size_t o = 0;
+
+	for (unsigned i = 0; (s->opts & TCP_OPT_SACK) && i < s->nsack; i++)
+		o += (size_t)snprintf(sk + o, sizeof(sk) - o, " sack %d:%d",
+				      (int)(s->sack[i].start - h->peer.isn),
+				      (int)(s->sack[i].end - h->peer.isn));
 	snprintf(buf, len, "[%s] seq %u (iss%+d) ack %u (peer%+d) len %u win %u "
-		 "opts%s%s%s%s at %llu.%06llu s (rport %u)",
+		 "opts%s%s%s%s%s at %llu.%06llu s (rport %u)",
 		 h_flags_str(s->flags, fl, sizeof(fl)), s->seq, (int)(s->seq - h->iss),
 		 s->ack, (int)(s->ack - h->peer.isn), s->len, s->wnd,
 		 (s->opts & TCP_OPT_MSS) ? " mss" : "",
 		 (s->opts & TCP_OPT_WSCALE) ? " ws" : "",
 		 (s->opts & TCP_OPT_SACK_OK) ? " sackok" : "",
-		 (s->opts & TCP_OPT_TS) ? " ts" : "",
+		 (s->opts & TCP_OPT_TS) ? " ts" : "", sk,
 		 (unsigned long long)(e->at / H_S), (unsigned long long)(e->at % H_S),
 		 s->t.rport);
 }

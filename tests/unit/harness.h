@@ -117,6 +117,8 @@ struct harness {
 	struct h_sent *sent;
 	unsigned sent_head, sent_count, sent_cap;
 	uint64_t n_sent;             /* ever */
+	unsigned held;               /* out-of-order buffers the stack holds */
+	bool hold_refuse;            /* hold() fails (no buffer to keep) */
 	uint8_t payload[65536 + 16384]; /* peer payload source: h_pattern() */
 };
 

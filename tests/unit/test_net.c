@@ -1228,6 +1228,8 @@ test_bad_options(void **state)
 		{ 3, 4, 7, 0, 1, 1, 1, 1 },     /* WS with length 4 */
 		{ 4, 3, 0, 1, 1, 1, 1, 1 },     /* SACK_OK with length 3 */
 		{ 8, 8, 0, 0, 0, 1, 0, 0 },     /* TS with length 8 */
+		{ 5, 2, 1, 1, 1, 1, 1, 1 },     /* SACK with no block */
+		{ 5, 6, 0, 0, 0, 1, 1, 1 },     /* SACK, half a block */
 		{ 30, 9, 0, 0, 0, 0, 0, 0 },    /* unknown, past the header */
 	};
 	struct pkt p = pkt_syn();
@@ -1420,6 +1422,13 @@ roundtrip(const struct tcp_seg *s, const uint8_t *want_opts,
 		assert_int_equal(r.tsval, s->tsval);
 		assert_int_equal(r.tsecr, s->tsecr);
 	}
+	if (want_opts_mask & TCP_OPT_SACK) {
+		assert_int_equal(r.nsack, (want_optlen - ((want_opts_mask & TCP_OPT_TS) ? 12 : 0) - 4) / 8);
+		for (unsigned int i = 0; i < r.nsack; i++) {
+			assert_int_equal(r.sack[i].start, s->sack[i].start);
+			assert_int_equal(r.sack[i].end, s->sack[i].end);
+		}
+	}
 	assert_int_equal(r.len, s->len);
 	for (uint32_t i = 0; i < s->len; i++)
 		assert_int_equal(r.payload[i], (uint8_t)(3 + i * 7));
@@ -1440,6 +1449,15 @@ test_send_tcp_roundtrip(void **state)
 	static const uint8_t ts_only[12] = {
 		1, 1, 8, 10, 0xa1, 0xb2, 0xc3, 0xd4, 0, 0, 0, 77,
 	};
+#define BLK(i) 0x##i##0, 0, 0, 1, 0x##i##0, 0, 2, 1
+	static const uint8_t ts_sack3[40] = {
+		1, 1, 8, 10, 0xa1, 0xb2, 0xc3, 0xd4, 0, 0, 0, 77,
+		1, 1, 5, 26, BLK(1), BLK(2), BLK(3),
+	};
+	static const uint8_t sack4[36] = {
+		1, 1, 5, 34, BLK(1), BLK(2), BLK(3), BLK(4),
+	};
+#undef BLK
 	const uint8_t all = TCP_OPT_MSS | TCP_OPT_WSCALE | TCP_OPT_SACK_OK |
 		TCP_OPT_TS;
 	struct tcp_seg s;
@@ -1459,6 +1477,21 @@ test_send_tcp_roundtrip(void **state)
 	roundtrip(&s, ts_only, sizeof(ts_only), TCP_OPT_TS);
 
 	s = seg_out(TCP_F_ACK | TCP_F_FIN, 0, 1);
+	roundtrip(&s, (const uint8_t *)"", 0, 0);
+
+	/* SACK blocks (RFC 2018 3) after the timestamp: 3 fit beside it
+	 * (a fourth is left out), 4 without it; none on a SYN. */
+	s = seg_out(TCP_F_ACK, TCP_OPT_TS | TCP_OPT_SACK, 0);
+	s.nsack = 4;
+	for (unsigned int i = 0; i < 4; i++) {
+		s.sack[i].start = 0x10000000u * (i + 1) + 1;
+		s.sack[i].end = 0x10000000u * (i + 1) + 0x0201;
+	}
+	roundtrip(&s, ts_sack3, sizeof(ts_sack3), TCP_OPT_TS | TCP_OPT_SACK);
+	s.opts = TCP_OPT_SACK;
+	roundtrip(&s, sack4, sizeof(sack4), TCP_OPT_SACK);
+	s.flags = TCP_F_SYN | TCP_F_ACK;
+	s.opts = TCP_OPT_SACK;
 	roundtrip(&s, (const uint8_t *)"", 0, 0);
 
 	/* Our frames taught the peer nothing (ARP only). */
