@@ -8,11 +8,6 @@
  * what the mbuf holds.
  */
 
-/* rte_ipv4_udptcp_cksum_verify() is still marked experimental in 22.11. */
-#ifndef ALLOW_EXPERIMENTAL_API
-#define ALLOW_EXPERIMENTAL_API
-#endif
-
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -23,6 +18,7 @@
 #include <rte_tcp.h>
 
 #include "net/net.h"
+#include "net/net_cksum.h"
 #include "net/net_priv.h"
 
 /* Free m and count why; the common ending of every drop. */
@@ -85,13 +81,14 @@ ipv4_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 	default:
 		/* RFC 1071: summing a header with its checksum in place
 		 * gives all ones. */
-		return rte_raw_cksum(ip, hlen) == 0xffff;
+		return net_raw_cksum(ip, hlen) == 0xffff;
 	}
 }
 
 static bool
 tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
-	     const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *tcp)
+	     const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *tcp,
+	     unsigned int l4len)
 {
 	switch (rx_cksum_hint(nif, m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
 			      RTE_MBUF_F_RX_L4_CKSUM_GOOD,
@@ -101,7 +98,7 @@ tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 	case CKSUM_BAD:
 		return false;
 	default:
-		return rte_ipv4_udptcp_cksum_verify(ip, tcp) == 0;
+		return net_ipv4_tcp_sum(ip, tcp, l4len) == 0xffff;
 	}
 }
 
@@ -209,7 +206,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	doff = (tcp->data_off >> 4) * 4;
 	if (doff < sizeof(*tcp) || doff > l4len)
 		NET_DROP(nif, m, drop_bad_header);
-	if (!tcp_cksum_ok(nif, m, ip, tcp))
+	if (!tcp_cksum_ok(nif, m, ip, tcp, l4len))
 		NET_DROP(nif, m, drop_bad_cksum);
 
 	memset(seg, 0, sizeof(*seg));
