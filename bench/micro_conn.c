@@ -16,7 +16,7 @@
  * in DPDK 22.11, so neither side offloads here either.
  *
  *   micro_conn [--conns N] [--warmup N] [--concurrency N] [--burst N]
- *              [--time-wait-ms MS] [--body N]
+ *              [--time-wait-ms MS] [--body N] [--verbose]
  *
  * prints TSC cycles per connection for each side (wall clock: noisy on a
  * shared machine).  bench/micro_conn.sh runs it under callgrind, which
@@ -232,7 +232,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: micro_conn [--conns N] [--warmup N] [--concurrency N] "
-		"[--burst N] [--time-wait-ms MS] [--body N]\n");
+		"[--burst N] [--time-wait-ms MS] [--body N] [--verbose]\n");
 	exit(2);
 }
 
@@ -281,6 +281,7 @@ main(int argc, char **argv)
 		{ "burst", required_argument, NULL, 'b' },
 		{ "time-wait-ms", required_argument, NULL, 't' },
 		{ "body", required_argument, NULL, 'B' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *eal_argv[] = {
@@ -289,6 +290,7 @@ main(int argc, char **argv)
 	};
 	uint64_t conns = 100000, warmup = 100000, tw_ms = 50;
 	uint32_t conc = 1000, body = 128;
+	bool verbose = false;
 	struct tt_rss_info ri;
 	char err[256];
 	int opt;
@@ -301,6 +303,7 @@ main(int argc, char **argv)
 		case 'b': burst = (uint16_t)strtoul(optarg, NULL, 0); break;
 		case 't': tw_ms = strtoull(optarg, NULL, 0); break;
 		case 'B': body = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'v': verbose = true; break;
 		default: usage();
 		}
 	}
@@ -396,5 +399,12 @@ main(int argc, char **argv)
 	       (double)cli.cycles / (double)done,
 	       (double)(cli.st.c[TT_C_pkts_rx] + cli.st.c[TT_C_pkts_tx] - pk_c) / (double)done);
 	printf("wire drops      %" PRIu64 "  (must be 0)\n", srv.wire_drops + cli.wire_drops);
+	if (verbose) {
+		/* Whole run, warm-up included: what each side did. */
+		for (unsigned i = 0; i < TT_NCOUNTERS; i++)
+			if (srv.st.c[i] || cli.st.c[i])
+				printf("  %-28s server %12" PRIu64 "  client %12" PRIu64 "\n",
+				       tt_counter_names[i], srv.st.c[i], cli.st.c[i]);
+	}
 	return srv.wire_drops + cli.wire_drops == 0 ? 0 : 1;
 }

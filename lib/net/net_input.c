@@ -139,6 +139,17 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 	bool syn = (seg->flags & TCP_F_SYN) != 0;
 	unsigned int i = 0;
 
+	/* Fast path: exactly NOP NOP TS, the options of every non-SYN
+	 * segment of a timestamp connection (RFC 7323 appendix A layout; the
+	 * same shortcut as Linux tcp_parse_aligned_timestamp). */
+	if (len == 2 + NET_TCPOLEN_TS && p[0] == NET_TCPOPT_NOP &&
+	    p[1] == NET_TCPOPT_NOP && p[2] == NET_TCPOPT_TS &&
+	    p[3] == NET_TCPOLEN_TS) {
+		seg->opts |= TCP_OPT_TS;
+		seg->tsval = rd32(p + 4);
+		seg->tsecr = rd32(p + 8);
+		return true;
+	}
 	while (i < len) {
 		uint8_t kind = p[i];
 		unsigned int olen;
