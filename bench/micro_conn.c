@@ -16,7 +16,7 @@
  * in DPDK 22.11, so neither side offloads here either.
  *
  *   micro_conn [--conns N] [--warmup N] [--concurrency N] [--burst N]
- *              [--time-wait-ms MS] [--body N] [--verbose]
+ *              [--time-wait-ms MS] [--body N] [--verbose] [--no-prefetch]
  *
  * prints TSC cycles per connection for each side (wall clock: noisy on a
  * shared machine).  bench/micro_conn.sh runs it under callgrind, which
@@ -82,6 +82,7 @@ static struct tt_config cfg;
 static struct rte_mempool *mp;
 static uint16_t burst = 32;
 static uint64_t now;
+static bool no_prefetch;    /* tcp_input per segment, as before bursts */
 
 static struct mc_side srv = { .name = "server" }, cli = { .name = "client" };
 static struct http_server hs;
@@ -154,8 +155,9 @@ mc_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
 static inline __attribute__((always_inline)) unsigned
 mc_poll(struct mc_side *s, bool client)
 {
-	struct rte_mbuf *pkts[MC_MAX_BURST];
-	struct tcp_seg seg;
+	struct rte_mbuf *pkts[MC_MAX_BURST], *done[MC_MAX_BURST];
+	unsigned nd = 0;
+	struct tcp_seg segs[MC_MAX_BURST];
 	uint16_t n = mc_rx_burst(s, pkts);
 
 	TT_ADD(&s->st, pkts_rx, n);
@@ -165,11 +167,16 @@ mc_poll(struct mc_side *s, bool client)
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		TT_ADD(&s->st, bytes_rx, m->pkt_len);
-		if (net_input(&s->nif, m, &seg, now) != NET_TCP)
+		if (net_input(&s->nif, m, &segs[nd], now) != NET_TCP)
 			continue;
-		tcp_input(&s->stack, &seg, now);
-		rte_pktmbuf_free(m);
+		done[nd++] = m;
 	}
+	if (no_prefetch)
+		for (unsigned i = 0; i < nd; i++)
+			tcp_input(&s->stack, &segs[i], now);
+	else
+		tcp_input_burst(&s->stack, segs, nd, now);
+	rte_pktmbuf_free_bulk(done, nd);
 	tcp_timers_run(&s->stack, now);
 	if (client)
 		http_client_tick(&hc, now);
@@ -232,7 +239,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: micro_conn [--conns N] [--warmup N] [--concurrency N] "
-		"[--burst N] [--time-wait-ms MS] [--body N] [--verbose]\n");
+		"[--burst N] [--time-wait-ms MS] [--body N] [--verbose]\n"
+		"                  [--no-prefetch]\n");
 	exit(2);
 }
 
@@ -282,6 +290,7 @@ main(int argc, char **argv)
 		{ "time-wait-ms", required_argument, NULL, 't' },
 		{ "body", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-prefetch", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *eal_argv[] = {
@@ -304,6 +313,7 @@ main(int argc, char **argv)
 		case 't': tw_ms = strtoull(optarg, NULL, 0); break;
 		case 'B': body = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'v': verbose = true; break;
+		case 'P': no_prefetch = true; break;
 		default: usage();
 		}
 	}

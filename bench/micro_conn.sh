@@ -8,9 +8,9 @@
 #
 #   bash bench/micro_conn.sh [--build DIR] [--out DIR] [micro_conn options]
 #
-# Prints Ir/conn per side and the top functions (inclusive and self) of
-# each; keeps the callgrind files in --out (default: a temporary dir) for
-# callgrind_annotate.
+# Prints Ir/conn per side and its split by stage (micro_conn_stages.py);
+# keeps the callgrind files and annotations in --out (default: a temporary
+# dir) for callgrind_annotate.
 
 set -eu
 BUILD=build
@@ -43,5 +43,6 @@ for side in server client; do
 	total=$(awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }' "$OUT/$side.self.txt")
 	printf '%-7s %8.0f instructions/conn  (%s Ir over %s connections)\n' \
 		"$side" "$(echo "$total / $conns" | bc -l)" "$total" "$conns"
+	python3 "$(dirname "$0")/micro_conn_stages.py" "$f" "$conns" | tee "$OUT/$side.stages.txt"
 done
 echo "callgrind files and annotations in $OUT"

@@ -208,6 +208,12 @@ struct tcp_conn *tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t,
 
 /* One received segment. */
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
+/* A burst of segments: prefetch what their lookups will touch (connection
+ * and, for SYNs, TIME_WAIT buckets, then the chain heads), then tcp_input
+ * each in order; TCP_BURST_MAX at a time. */
+#define TCP_BURST_MAX 64
+void tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
+		     uint64_t now);
 
 /* Run due timers and TIME_WAIT expiries (bounded work per call). */
 void tcp_timers_run(struct tcp_stack *s, uint64_t now);
