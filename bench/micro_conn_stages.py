@@ -13,9 +13,9 @@ import subprocess
 import sys
 
 STAGES = [
-    ("rx + L2/L3 (net_input, checksum, ARP learn, rx mbuf free)",
+    ("rx + L2/L3 (net_input: headers, checksum, options, ARP learn)",
      r"^(net_input|ipv4_learn|ipv4_input|tcp_parse_options|arp_learn|arp_confirm|"
-     r"arp_find|rte_pktmbuf_free|net_is_local)$"),
+     r"arp_find|net_is_local)$"),
     ("TIME_WAIT insert / lookup / expiry",
      r"^(tcp_enter_time_wait|tw_.*|tcp_tw_lookup|tcp_tw_input)$"),
     ("timers (wheel arm/cancel, RTO, app timer)",
@@ -28,8 +28,8 @@ STAGES = [
     ("TCP output + tx (segment build, checksum, mbuf alloc)",
      r"^(tcp_output|tcp_send_.*|fill_from_app|net_send_tcp|arp_resolve|net_next_hop|"
      r"tcp_rcv_wnd_field|mc_xmit|tcp_write_options|rte_pktmbuf_alloc)$"),
-    ("wire model (memif copy-mode rx/tx, tx mbuf free)",
-     r"^(mc_rx_burst.*|mc_tx|mc_tx_flush|rte_pktmbuf_free_bulk)$"),
+    ("wire (memif copy-mode model) + mbuf frees, rx and tx",
+     r"^(mc_rx_burst.*|mc_tx|mc_tx_flush|rte_pktmbuf_free_bulk|rte_pktmbuf_free)$"),
     ("TCP input (lookup, state machine, conn alloc/free)",
      r"^(tcp_.*|conn_.*|ct_.*|listen_input|take_syn_options)$"),
     ("libc memcpy/memcmp (payload fill, memo compare)",

@@ -174,6 +174,9 @@ struct tcp_stack {
 	const struct tt_fault_config *fault;   /* NULL: no close-step drops */
 	uint64_t fault_rng;
 
+	uint32_t prefetch_min;     /* tcp_input_burst prefetches from a table
+	                            * this large (TCP_PREFETCH_MIN_ENTRIES) */
+
 	uint32_t isn_secret;
 	uint64_t rng;
 	uint64_t challenge_window;  /* RFC 5961 7: rate-limit challenge ACKs */
@@ -212,6 +215,9 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
  * and, for SYNs, TIME_WAIT buckets, then the chain heads), then tcp_input
  * each in order; TCP_BURST_MAX at a time. */
 #define TCP_BURST_MAX 64
+/* Tables smaller than this stay in cache: prefetching their buckets would
+ * cost the extra hash and gain nothing. */
+#define TCP_PREFETCH_MIN_ENTRIES 65536
 void tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 		     uint64_t now);
 

@@ -30,6 +30,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	s->now = now;
 	s->rng = seed ? seed : 0x6a09e667f3bcc908ull;
 	s->isn_secret = (uint32_t)tcp_rand(s);
+	s->prefetch_min = TCP_PREFETCH_MIN_ENTRIES;
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)

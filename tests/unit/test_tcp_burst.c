@@ -3,7 +3,9 @@
  * tcp_input_burst() (prefetch a burst's table buckets, then process each
  * segment) must behave exactly as tcp_input() called on each segment in
  * order: same segments sent, same states, same counters; bursts longer
- * than TCP_BURST_MAX included.
+ * than TCP_BURST_MAX included.  prefetch_min = 0 makes it prefetch for
+ * these small tables too; the default (small tables: no prefetch) is
+ * checked as well.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,7 +30,7 @@ struct outcome {
 /* A connection, then one burst: data on it, SYNs from many new ports, an
  * ACK for no connection (answered by RST), and the connection's FIN. */
 static void
-run(struct harness *h, bool burst, struct outcome *out)
+run(struct harness *h, bool burst, uint32_t prefetch_min, struct outcome *out)
 {
 	static struct tcp_seg segs[NSEG];
 	struct h_peer main_peer;
@@ -36,6 +38,7 @@ run(struct harness *h, bool burst, struct outcome *out)
 	const struct h_sent *e;
 
 	h_start(h, NULL);
+	h->s.prefetch_min = prefetch_min;
 	h->app.respond_len = 50;
 	h_handshake(h, OPTS_ALL, RTT);
 	h_flush(h);
@@ -76,8 +79,8 @@ test_burst_same_as_one_by_one(void **state)
 	struct harness *h = *state;
 	static struct outcome one, many;
 
-	run(h, false, &one);
-	run(h, true, &many);
+	run(h, false, 0, &one);
+	run(h, true, 0, &many);
 	/* The burst did something: SYN-ACKs for every SYN, the RST, the
 	 * response and the ACK of the FIN. */
 	assert_true(one.n >= NSEG - 3 + 1);
@@ -96,6 +99,12 @@ test_burst_same_as_one_by_one(void **state)
 		assert_int_equal(a->tsval, b->tsval);
 		assert_int_equal(a->tsecr, b->tsecr);
 	}
+	assert_memory_equal(&one.st, &many.st, sizeof(one.st));
+	/* With the default threshold (no prefetch for these small tables). */
+	run(h, true, TCP_PREFETCH_MIN_ENTRIES, &many);
+	assert_int_equal(one.n, many.n);
+	for (unsigned i = 0; i < one.n; i++)
+		assert_int_equal(one.sent[i].seq, many.sent[i].seq);
 	assert_memory_equal(&one.st, &many.st, sizeof(one.st));
 }
 
