@@ -18,6 +18,8 @@ PKGS=(
 	iproute2 curl wrk apache2-utils python3 tcpdump nftables
 	# client-mode e2e: the Linux peer (tests/e2e/client_nginx.sh)
 	nginx-light
+	# bench/micro_conn.sh: instructions per connection (callgrind)
+	valgrind bc
 	"$@"
 )
 
