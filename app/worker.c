@@ -251,8 +251,8 @@ worker_main(void *arg)
 	const uint16_t cport_lo = app->cfg.client.src_port_first;
 	const uint16_t cport_hi = app->cfg.client.src_port_last;
 	const bool reporter = w->lcore_id == rte_get_main_lcore();
-	struct rte_mbuf *pkts[TT_MAX_BURST];
-	struct tcp_seg seg;
+	struct rte_mbuf *pkts[TT_MAX_BURST], *done[TT_MAX_BURST];
+	struct tcp_seg segs[TT_MAX_BURST];
 
 	for (unsigned p = 0; p < w->n_ports; p++) {
 		w->tx[p].w = w;
@@ -267,6 +267,7 @@ worker_main(void *arg)
 		w->now = app_now_us();
 		for (unsigned p = 0; p < w->n_ports; p++) {
 			uint16_t n = rte_eth_rx_burst(w->port_ids[p], (uint16_t)w->idx, pkts, burst);
+			unsigned nd = 0;
 
 			got += n;
 			TT_ADD(&w->st, pkts_rx, n);
@@ -281,10 +282,12 @@ worker_main(void *arg)
 					rte_pktmbuf_free(m);
 					continue;
 				}
-				if (net_input(&w->nif[p], m, &seg, w->now) != NET_TCP)
+				struct tcp_seg *seg = &segs[nd];
+
+				if (net_input(&w->nif[p], m, seg, w->now) != NET_TCP)
 					continue;
-				if (w->client_on && seg.t.lport >= cport_lo && seg.t.lport <= cport_hi &&
-				    !tuple_owned(&w->tuples, &seg.t)) {
+				if (w->client_on && seg->t.lport >= cport_lo && seg->t.lport <= cport_hi &&
+				    !tuple_owned(&w->tuples, &seg->t)) {
 					/* Sharding broke: RSS sent another lcore's
 					 * tuple here.  Never touch its state. */
 					TT_INC(&w->st, drop_wrong_lcore);
@@ -292,10 +295,15 @@ worker_main(void *arg)
 					continue;
 				}
 				if (unlikely(w->cap != NULL))
-					capture_rx(w->cap, w->port_ids[p], (uint16_t)w->idx, m, &seg.t);
-				tcp_input(&w->stack, &seg, w->now);
-				rte_pktmbuf_free(m);
+					capture_rx(w->cap, w->port_ids[p], (uint16_t)w->idx, m, &seg->t);
+				done[nd++] = m;
 			}
+			/* The whole burst parsed: its table lookups prefetched
+			 * together, then each segment in order. */
+			tcp_input_burst(&w->stack, segs, nd, w->now);
+			/* The stack is done with the payloads: free the burst
+			 * at once (one mempool put instead of one per frame). */
+			rte_pktmbuf_free_bulk(done, nd);
 		}
 		tcp_timers_run(&w->stack, w->now);
 		if (w->client_on) {

@@ -22,6 +22,8 @@ PKGS=(
 	gnuplot-nox
 	# promtool checks the metrics endpoint's output (tests/e2e/metrics.sh)
 	prometheus
+	# bench/micro_conn.sh: instructions per connection (callgrind)
+	valgrind bc
 	"$@"
 )
 

@@ -305,6 +305,25 @@ on_established(void *arg, struct tcp_conn *c, uint64_t now)
 	hc_send_request(hc, c, now);
 }
 
+http_memo_check_state(struct http_resp_parser, nheaders);
+
+/* http_resp_parse, or the outcome of the same call last time
+ * (http_memo.h): every response of a run is usually the same bytes. */
+static long
+parse_response(struct http_client *hc, struct http_resp_parser *p,
+	       const uint8_t *data, uint32_t len)
+{
+	struct http_resp_parser in;
+	long n;
+
+	if (http_memo_get(&hc->resp_memo, p, sizeof(*p), data, len, &n))
+		return n;
+	in = *p;
+	n = http_resp_parse(p, data, len);
+	http_memo_put(&hc->resp_memo, &in, p, sizeof(*p), data, len, n);
+	return n;
+}
+
 static void
 on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64_t now)
 {
@@ -319,7 +338,7 @@ on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64
 			hc_bad_response(hc, c);
 			return;
 		}
-		n = http_resp_parse(&h->p, data, len);
+		n = parse_response(hc, &h->p, data, len);
 		if (n < 0) {
 			hc_bad_response(hc, c);
 			return;

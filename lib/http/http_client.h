@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "http/http_memo.h"
 #include "stats/hist.h"
 #include "stats/stats.h"
 #include "tcp/tcp.h"
@@ -92,6 +93,8 @@ struct http_client {
 	uint64_t failed_timeout;       /* established, then retries gave up */
 	uint64_t aborted;              /* we reset it (bad response, drain) */
 	uint64_t tuple_busy;           /* picker gave a tuple already in use */
+
+	struct http_memo resp_memo;    /* the last response parse (http_memo.h) */
 };
 
 extern const struct tcp_app_ops http_client_ops;

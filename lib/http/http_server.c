@@ -34,6 +34,24 @@ struct http_conn {
 _Static_assert(sizeof(struct http_conn) <= TCP_APP_STATE_SIZE,
 	       "HTTP state must fit in tcp_conn.app_state");
 
+http_memo_check_state(struct http_parser, body_left);
+
+/* http_parse, or the outcome of the same call last time (http_memo.h). */
+static long
+parse_request(struct http_server *hs, struct http_parser *p, const uint8_t *data,
+	      uint32_t len)
+{
+	struct http_parser in;
+	long n;
+
+	if (http_memo_get(&hs->req_memo, p, sizeof(*p), data, len, &n))
+		return n;
+	in = *p;
+	n = http_parse(p, data, len);
+	http_memo_put(&hs->req_memo, &in, p, sizeof(*p), data, len, n);
+	return n;
+}
+
 static inline struct http_conn *
 hc_of(struct tcp_conn *c)
 {
@@ -59,6 +77,12 @@ http_templates_init(struct http_templates *ht, uint32_t body)
 	};
 
 	memset(ht, 0, sizeof(*ht));
+	ht->body = malloc(body > 0 ? body : 1);
+	if (ht->body == NULL)
+		goto fail;
+	for (uint32_t i = 0; i < body; i++)
+		ht->body[i] = http_body_byte(i, body);
+	ht->body_len = body;
 	for (int i = 0; i < HTTP_R_NKINDS; i++) {
 		struct http_template *t = &ht->t[i];
 		uint32_t clen = k[i].has_body ? body : 0;
@@ -91,6 +115,7 @@ http_templates_free(struct http_templates *ht)
 {
 	for (int i = 0; i < HTTP_R_NKINDS; i++)
 		free(ht->t[i].hdr);
+	free(ht->body);
 	memset(ht, 0, sizeof(*ht));
 }
 
@@ -104,6 +129,7 @@ http_server_init(struct http_server *hs, const struct tt_http_config *cfg,
 	hs->stack = stack;
 	hs->st = st;
 	hs->rng = seed | 1;
+	hs->req_memo.len = 0;
 }
 
 int
@@ -229,7 +255,7 @@ on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64
 	struct http_conn *h = hc_of(c);
 
 	while (len > 0 && !h->closing) {
-		long n = http_parse(&h->p, data, len);
+		long n = parse_request(hs, &h->p, data, len);
 		enum http_resp_kind k;
 		bool ka;
 
@@ -367,14 +393,24 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 			continue;
 		}
 		/* Inside this run: position within one response. */
-		uint32_t pos = (off - start) % t->len;
+		uint32_t pos = off - start;
+
+		if (pos >= t->len)      /* not the first response of the run */
+			pos %= t->len;
 		uint32_t n = t->len - pos;
 
 		if (n > len)
 			n = len;
-		for (uint32_t i = 0; i < n; i++, pos++)
-			dst[i] = pos < t->hdr_len ? (uint8_t)t->hdr[pos] :
-				http_body_byte(pos - t->hdr_len, t->body_len);
+		/* Header bytes, then body bytes, both prebuilt. */
+		if (pos < t->hdr_len) {
+			uint32_t nh = t->hdr_len - pos < n ? t->hdr_len - pos : n;
+
+			memcpy(dst, t->hdr + pos, nh);
+			if (nh < n)
+				memcpy(dst + nh, hs->tpl->body, n - nh);
+		} else {
+			memcpy(dst, hs->tpl->body + (pos - t->hdr_len), n);
+		}
 		dst += n;
 		len -= n;
 		off += n;

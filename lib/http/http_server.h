@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "config/config.h"
+#include "http/http_memo.h"
 #include "stats/stats.h"
 #include "tcp/tcp.h"
 
@@ -39,6 +40,10 @@ struct http_template {
 /* Read-only, shared by every lcore. */
 struct http_templates {
 	struct http_template t[HTTP_R_NKINDS];
+	/* The body pattern (http_body_byte) built once: fill() copies it
+	 * instead of computing every byte of every response. */
+	uint8_t *body;
+	uint32_t body_len;
 };
 
 int http_templates_init(struct http_templates *ht, uint32_t body_size);
@@ -51,6 +56,7 @@ struct http_server {
 	struct tcp_stack *stack;
 	struct tt_stats *st;
 	uint64_t rng;
+	struct http_memo req_memo;  /* the last request parse (http_memo.h) */
 };
 
 extern const struct tcp_app_ops http_server_ops;

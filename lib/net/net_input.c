@@ -9,10 +9,9 @@
  * what the mbuf holds.
  */
 
-/* rte_ipv4_udptcp_cksum_verify() is still marked experimental in 22.11. */
-#ifndef ALLOW_EXPERIMENTAL_API
+/* rte_ipv4_udptcp_cksum_verify() (UDP for ICMP unreachables) is an
+ * experimental API in DPDK 22.11. */
 #define ALLOW_EXPERIMENTAL_API
-#endif
 
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include <rte_udp.h>
 
 #include "net/net.h"
+#include "net/net_cksum.h"
 #include "net/net_priv.h"
 
 /* Free m and count why; the common ending of every drop. */
@@ -87,13 +87,14 @@ ipv4_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 	default:
 		/* RFC 1071: summing a header with its checksum in place
 		 * gives all ones. */
-		return rte_raw_cksum(ip, hlen) == 0xffff;
+		return net_raw_cksum(ip, hlen) == 0xffff;
 	}
 }
 
 static bool
 tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
-	     const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *tcp)
+	     const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *tcp,
+	     unsigned int l4len)
 {
 	switch (rx_cksum_hint(nif, m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK,
 			      RTE_MBUF_F_RX_L4_CKSUM_GOOD,
@@ -103,7 +104,7 @@ tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 	case CKSUM_BAD:
 		return false;
 	default:
-		return rte_ipv4_udptcp_cksum_verify(ip, tcp) == 0;
+		return net_ipv4_tcp_sum(ip, tcp, l4len) == 0xffff;
 	}
 }
 
@@ -148,6 +149,17 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 	bool ok = true;
 	unsigned int i = 0;
 
+	/* Fast path: exactly NOP NOP TS, the options of every non-SYN
+	 * segment of a timestamp connection (RFC 7323 appendix A layout; the
+	 * same shortcut as Linux tcp_parse_aligned_timestamp). */
+	if (len == 2 + NET_TCPOLEN_TS && p[0] == NET_TCPOPT_NOP &&
+	    p[1] == NET_TCPOPT_NOP && p[2] == NET_TCPOPT_TS &&
+	    p[3] == NET_TCPOLEN_TS) {
+		seg->opts |= TCP_OPT_TS;
+		seg->tsval = rd32(p + 4);
+		seg->tsecr = rd32(p + 8);
+		return true;
+	}
 	while (i < len) {
 		uint8_t kind = p[i];
 		unsigned int olen;
@@ -239,7 +251,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	doff = (tcp->data_off >> 4) * 4;
 	if (doff < sizeof(*tcp) || doff > l4len)
 		NET_DROP(nif, m, drop_bad_header);
-	if (!tcp_cksum_ok(nif, m, ip, tcp))
+	if (!tcp_cksum_ok(nif, m, ip, tcp, l4len))
 		NET_DROP(nif, m, drop_bad_cksum);
 
 	memset(seg, 0, sizeof(*seg));

@@ -13,6 +13,7 @@
 #include <rte_tcp.h>
 
 #include "net/net.h"
+#include "net/net_cksum.h"
 #include "net/net_priv.h"
 
 /* RFC 9293 3.1: data offset is 4 bits of 32-bit words, 20 of them fixed. */
@@ -184,13 +185,14 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	if (nif->tx_ip_cksum_offload)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = net_ipv4_cksum(ip);
 	if (nif->tx_tcp_cksum_offload) {
 		/* The NIC expects the pseudo-header sum in the field. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		tcp->cksum = rte_ipv4_udptcp_cksum(ip, tcp);
+		tcp->cksum = (uint16_t)~net_ipv4_tcp_sum(ip, tcp,
+						       l3len - (unsigned int)sizeof(*ip));
 	}
 
 	if (dmac == NULL) {

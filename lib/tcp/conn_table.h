@@ -43,6 +43,25 @@ ct_lookup(const struct conn_table *ct, const struct tcp_tuple *t)
 	return n;
 }
 
+/* Bring the bucket of hash h (tcp_tuple_hash) into the cache ahead of
+ * ct_lookup: a burst's worth of lookups then overlap their misses instead
+ * of taking them in turn. */
+static inline void
+ct_prefetch(const struct conn_table *ct, uint32_t h)
+{
+	__builtin_prefetch(&ct->buckets[h & ct->mask]);
+}
+
+/* Second step, once the bucket is in: the first node of its chain. */
+static inline void
+ct_prefetch_node(const struct conn_table *ct, uint32_t h)
+{
+	const struct ct_node *n = ct->buckets[h & ct->mask];
+
+	if (n != NULL)
+		__builtin_prefetch(n);
+}
+
 /* Insert n (n->t set, not already present). */
 void ct_insert(struct conn_table *ct, struct ct_node *n);
 /* Remove n; returns 0, or -1 when n was not in the table. */

@@ -190,6 +190,9 @@ struct tcp_stack {
 	const struct tt_fault_config *fault;   /* NULL: no close-step drops */
 	uint64_t fault_rng;
 
+	uint32_t prefetch_min;     /* tcp_input_burst prefetches from a table
+	                            * this large (TCP_PREFETCH_MIN_ENTRIES) */
+
 	uint32_t isn_secret;
 	struct tcp_syncookie_key cookie_key;
 	uint64_t cookie_last;       /* when the last SYN cookie was sent */
@@ -231,6 +234,15 @@ struct tcp_conn *tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t,
 
 /* One received segment. */
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
+/* A burst of segments: prefetch what their lookups will touch (connection
+ * and, for SYNs, TIME_WAIT buckets, then the chain heads), then tcp_input
+ * each in order; TCP_BURST_MAX at a time. */
+#define TCP_BURST_MAX 64
+/* Tables smaller than this stay in cache: prefetching their buckets would
+ * cost the extra hash and gain nothing. */
+#define TCP_PREFETCH_MIN_ENTRIES 65536
+void tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
+		     uint64_t now);
 
 /* Run due timers and TIME_WAIT expiries (bounded work per call). */
 void tcp_timers_run(struct tcp_stack *s, uint64_t now);

@@ -703,3 +703,42 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	TT_INC(s->st, drop_no_listener);
 	tcp_send_rst_reply(s, seg);
 }
+
+void
+tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
+		uint64_t now)
+{
+	bool ct = s->ct.count >= s->prefetch_min;
+	bool tw = s->tw.rec != NULL && tw_count(&s->tw) >= s->prefetch_min;
+	uint32_t h[TCP_BURST_MAX];
+
+	if (!ct && !tw) {
+		for (unsigned i = 0; i < n; i++)
+			tcp_input(s, &segs[i], now);
+		return;
+	}
+	/* Two passes of prefetches so the bucket misses of the burst
+	 * overlap, then those of the chain heads they point to; TIME_WAIT
+	 * is looked up on a connection-table miss, which is a SYN in the
+	 * common case. */
+	for (unsigned base = 0; base < n; base += TCP_BURST_MAX) {
+		unsigned k = n - base < TCP_BURST_MAX ? n - base : TCP_BURST_MAX;
+		const struct tcp_seg *sg = segs + base;
+
+		for (unsigned i = 0; i < k; i++) {
+			h[i] = tcp_tuple_hash(&sg[i].t);
+			if (ct)
+				ct_prefetch(&s->ct, h[i]);
+			if (tw && (sg[i].flags & TCP_F_SYN))
+				tw_prefetch(&s->tw, h[i]);
+		}
+		for (unsigned i = 0; i < k; i++) {
+			if (ct)
+				ct_prefetch_node(&s->ct, h[i]);
+			if (tw && (sg[i].flags & TCP_F_SYN))
+				tw_prefetch_rec(&s->tw, h[i]);
+		}
+		for (unsigned i = 0; i < k; i++)
+			tcp_input(s, &sg[i], now);
+	}
+}

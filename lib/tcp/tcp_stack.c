@@ -32,6 +32,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	s->isn_secret = (uint32_t)tcp_rand(s);
 	for (unsigned i = 0; i < 4; i++)
 		s->cookie_key.k[i / 2][i % 2] = tcp_rand(s);
+	s->prefetch_min = TCP_PREFETCH_MIN_ENTRIES;
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)

@@ -57,6 +57,21 @@ tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 	return NULL;
 }
 
+void
+tw_prefetch(const struct tw_table *tw, uint32_t h)
+{
+	__builtin_prefetch(&tw->buckets[h & tw->mask]);
+}
+
+void
+tw_prefetch_rec(const struct tw_table *tw, uint32_t h)
+{
+	uint32_t i = tw->buckets[h & tw->mask];
+
+	if (i != TW_NIL)
+		__builtin_prefetch(&tw->rec[i]);
+}
+
 static void
 fifo_append(struct tw_table *tw, uint32_t i)
 {

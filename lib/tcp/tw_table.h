@@ -61,6 +61,12 @@ int tw_init(struct tw_table *tw, uint32_t capacity);
 void tw_free(struct tw_table *tw);
 
 struct tw_rec *tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t);
+/* Prefetch the bucket of hash h (tcp_tuple_hash), then (once it is in)
+ * the first record of its chain: a burst of SYNs looks up a table of tens
+ * of millions of records, one or two cache misses each unless they
+ * overlap. */
+void tw_prefetch(const struct tw_table *tw, uint32_t h);
+void tw_prefetch_rec(const struct tw_table *tw, uint32_t h);
 
 /* Take a record for t, expiring at expire_ms (links set); NULL when full. */
 struct tw_rec *tw_insert(struct tw_table *tw, const struct tcp_tuple *t,

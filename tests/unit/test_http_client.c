@@ -461,6 +461,31 @@ test_bad_response_resets(void **state)
 	free(x);
 }
 
+/* The response parse memo (http_memo.h) reuses the last outcome only
+ * for the same bytes: a response of the same length that differs in one
+ * byte is parsed, and found bad. */
+static void
+test_memo_needs_same_bytes(void **state)
+{
+	struct ctx *x = ctx_new(state);
+	struct harness *h = x->h;
+	static const char BAD_KA[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: x\r\nConnection: keep-alive\r\n\r\nhello";
+
+	_Static_assert(sizeof(BAD_KA) == sizeof(RESP_KA), "same length");
+	x->cfg.requests_per_conn = 3;
+	ctx_init_client(x);
+	open_first(x, 100, REQ);
+	srv_send(h, RESP_KA);
+	expect_data(h, h->iss + 1 + RL, REQ);
+	h_expect_cnt(h, http_client_responses, 1);
+	srv_send(h, BAD_KA);
+	h_expect(h, TCP_F_RST | TCP_F_ACK, H_ANY, H_ANY, 0);
+	h_expect_cnt(h, http_client_bad_responses, 1);
+	h_expect_cnt(h, http_client_responses, 1);
+	free(x);
+}
+
 static void
 test_bytes_after_last_response(void **state)
 {
@@ -751,6 +776,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_closer_client_two_requests, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_closer_server, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_memo_needs_same_bytes, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_single_request_closer_server, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_server_says_close_early, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_premature_eof, h_setup, h_teardown),

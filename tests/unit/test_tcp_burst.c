@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tcp_input_burst() (prefetch a burst's table buckets, then process each
+ * segment) must behave exactly as tcp_input() called on each segment in
+ * order: same segments sent, same states, same counters; bursts longer
+ * than TCP_BURST_MAX included.  prefetch_min = 0 makes it prefetch for
+ * these small tables too; the default (small tables: no prefetch) is
+ * checked as well.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define OPTS_ALL (TCP_OPT_MSS | TCP_OPT_WSCALE | TCP_OPT_SACK_OK | TCP_OPT_TS)
+#define RTT      (10 * H_MS)
+#define NSEG     (TCP_BURST_MAX * 2 + 7)
+
+struct outcome {
+	unsigned n;
+	struct tcp_seg sent[NSEG * 2];
+	struct tt_stats st;
+};
+
+/* A connection, then one burst: data on it, SYNs from many new ports, an
+ * ACK for no connection (answered by RST), and the connection's FIN. */
+static void
+run(struct harness *h, bool burst, uint32_t prefetch_min, struct outcome *out)
+{
+	static struct tcp_seg segs[NSEG];
+	struct h_peer main_peer;
+	unsigned n = 0;
+	const struct h_sent *e;
+	struct tt_tcp_config cfg;
+
+	/* Room for every SYN of the burst in SYN_RECEIVED (no SYN cookies:
+	 * the point is the same answers, not the backlog). */
+	h_default_config(&cfg);
+	cfg.max_syn_backlog = 4 * NSEG;
+	h_start(h, &cfg);
+	h->s.prefetch_min = prefetch_min;
+	h->app.respond_len = 50;
+	h_handshake(h, OPTS_ALL, RTT);
+	h_flush(h);
+	main_peer = h->peer;
+
+	segs[n++] = h_mk(h, TCP_F_ACK | TCP_F_PSH, h->peer.snd_nxt, h->peer.rcv_nxt, 100);
+	for (unsigned i = 0; i < NSEG - 3; i++) {
+		h_peer_init(h, &h->peer, (uint16_t)(41000 + i));
+		segs[n++] = h_mk_syn(h, OPTS_ALL);
+	}
+	h_peer_init(h, &h->peer, 39999);
+	segs[n++] = h_mk(h, TCP_F_ACK, 5000, 7000, 0);
+	h->peer = main_peer;
+	segs[n++] = h_mk(h, TCP_F_FIN | TCP_F_ACK, h->peer.snd_nxt + 100, h->peer.rcv_nxt, 0);
+	assert_int_equal(n, NSEG);
+
+	if (burst) {
+		tcp_input_burst(&h->s, segs, n, h->now);
+	} else {
+		for (unsigned i = 0; i < n; i++)
+			tcp_input(&h->s, &segs[i], h->now);
+	}
+	out->n = 0;
+	while ((e = h_pop(h)) != NULL) {
+		assert_true(out->n < sizeof(out->sent) / sizeof(out->sent[0]));
+		out->sent[out->n++] = e->seg;
+	}
+	out->st = h->st;
+	h_check_gauges(h);
+	h_stop(h);
+	free(h->sent);
+	memset(h, 0, sizeof(*h));
+}
+
+static void
+test_burst_same_as_one_by_one(void **state)
+{
+	struct harness *h = *state;
+	static struct outcome one, many;
+
+	run(h, false, 0, &one);
+	run(h, true, 0, &many);
+	/* The burst did something: SYN-ACKs for every SYN, the RST, the
+	 * response and the ACK of the FIN. */
+	assert_true(one.n >= NSEG - 3 + 1);
+	assert_int_equal(one.st.c[TT_C_passive_opens], NSEG - 3 + 1);
+	assert_int_equal(one.n, many.n);
+	for (unsigned i = 0; i < one.n; i++) {
+		const struct tcp_seg *a = &one.sent[i], *b = &many.sent[i];
+
+		assert_true(tcp_tuple_eq(&a->t, &b->t));
+		assert_int_equal(a->flags, b->flags);
+		assert_int_equal(a->seq, b->seq);
+		assert_int_equal(a->ack, b->ack);
+		assert_int_equal(a->len, b->len);
+		assert_int_equal(a->wnd, b->wnd);
+		assert_int_equal(a->opts, b->opts);
+		assert_int_equal(a->tsval, b->tsval);
+		assert_int_equal(a->tsecr, b->tsecr);
+	}
+	assert_memory_equal(&one.st, &many.st, sizeof(one.st));
+	/* With the default threshold (no prefetch for these small tables). */
+	run(h, true, TCP_PREFETCH_MIN_ENTRIES, &many);
+	assert_int_equal(one.n, many.n);
+	for (unsigned i = 0; i < one.n; i++)
+		assert_int_equal(one.sent[i].seq, many.sent[i].seq);
+	assert_memory_equal(&one.st, &many.st, sizeof(one.st));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_burst_same_as_one_by_one, h_setup, h_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
