@@ -2,7 +2,9 @@
 /*
  * The per-lcore poll loop: rx burst -> parse -> stack -> tx burst, timers
  * advanced in the same loop.  Everything a worker touches per packet is its
- * own; the only shared read is the run phase, once per loop.
+ * own; the only shared read is the run phase, once per loop.  A worker only
+ * polls: it counts, and the reporter (a control thread, report.c) reads the
+ * counts and prints them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -11,7 +13,6 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_ethdev.h>
-#include <rte_pause.h>
 
 #include "app.h"
 #include "stats/rng.h"
@@ -177,6 +178,21 @@ drain_step(struct tt_app *app, struct worker *w)
 	}
 }
 
+/* One TSC read per poll: the time since the previous poll's start is
+ * charged to that poll, busy if it received, sent or expired anything
+ * (the idle ones are the polling overhead, idle_sleep included). */
+static inline void
+poll_account(struct worker *w, uint64_t cycles, bool busy)
+{
+	if (busy) {
+		TT_INC(&w->st, polls_busy);
+		TT_ADD(&w->st, cycles_busy, cycles);
+	} else {
+		TT_INC(&w->st, polls_idle);
+		TT_ADD(&w->st, cycles_idle, cycles);
+	}
+}
+
 int
 worker_main(void *arg)
 {
@@ -187,9 +203,10 @@ worker_main(void *arg)
 	const double rx_drop = app->cfg.fault.rx_drop;
 	const uint16_t cport_lo = app->cfg.client.src_port_first;
 	const uint16_t cport_hi = app->cfg.client.src_port_last;
-	const bool reporter = w->lcore_id == rte_get_main_lcore();
 	struct rte_mbuf *pkts[TT_MAX_BURST];
 	struct tcp_seg seg;
+	uint64_t tsc_prev = rte_rdtsc();
+	bool busy = false;
 
 	for (unsigned p = 0; p < w->n_ports; p++) {
 		w->tx[p].w = w;
@@ -199,9 +216,13 @@ worker_main(void *arg)
 		w->nif[p].tx_arg = &w->tx[p];
 	}
 	while (!w->done) {
-		unsigned got = 0;
+		const uint64_t sent0 = w->st.c[TT_C_pkts_tx] + w->st.c[TT_C_tx_ring_full];
+		const uint64_t tsc = rte_rdtsc();
+		unsigned got = 0, fired;
 
-		w->now = app_now_us();
+		poll_account(w, tsc - tsc_prev, busy);
+		tsc_prev = tsc;
+		w->now = app_tsc_to_us(tsc);
 		for (unsigned p = 0; p < w->n_ports; p++) {
 			uint16_t n = rte_eth_rx_burst(w->port_ids[p], (uint16_t)w->idx, pkts, burst);
 
@@ -232,7 +253,7 @@ worker_main(void *arg)
 				rte_pktmbuf_free(m);
 			}
 		}
-		tcp_timers_run(&w->stack, w->now);
+		fired = tcp_timers_run(&w->stack, w->now);
 		if (w->client_on) {
 			if (app->phase == TT_RUN)
 				http_client_tick(&w->client, w->now);
@@ -252,28 +273,12 @@ worker_main(void *arg)
 				arp_pending_flush(&w->nif[p], 0, NULL, w->now);
 		}
 		tx_flush(w);
-		if (reporter) {
-			if (app->cfg.gen.duration && w->now >= app->cfg.gen.duration &&
-			    app->phase == TT_RUN)
-				app->phase = TT_DRAIN;
-			report_tick(app, w->now);
-		}
+		busy = got != 0 || fired != 0 ||
+			w->st.c[TT_C_pkts_tx] + w->st.c[TT_C_tx_ring_full] != sent0;
 		if (got == 0 && idle_sleep > 0)
 			usleep((useconds_t)idle_sleep);
 	}
 	tx_flush(w);
-	/* The main lcore keeps reporting until every worker is done. */
-	if (reporter) {
-		for (;;) {
-			bool all = true;
-
-			for (unsigned i = 0; i < app->n_workers; i++)
-				all &= app->workers[i]->done;
-			if (all)
-				break;
-			report_tick(app, app_now_us());
-			rte_pause();
-		}
-	}
+	poll_account(w, rte_rdtsc() - tsc_prev, busy);
 	return 0;
 }

@@ -164,6 +164,8 @@ struct tcp_stack {
 	uint32_t n_conns;
 	uint32_t max_conns;
 	struct tw_table tw;
+	uint32_t tw_budget;        /* expiries the next poll may do (tw_budget.h) */
+	uint64_t tw_created_seen;  /* tw_created at the last poll */
 	struct tmw_wheel *wheel;
 
 	struct tcp_listener listen[TT_MAX_LISTEN];
@@ -209,8 +211,9 @@ struct tcp_conn *tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t,
 /* One received segment. */
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
 
-/* Run due timers and TIME_WAIT expiries (bounded work per call). */
-void tcp_timers_run(struct tcp_stack *s, uint64_t now);
+/* Run due timers and TIME_WAIT expiries (bounded work per call); returns
+ * how many timers fired and records expired (0: an idle poll). */
+unsigned tcp_timers_run(struct tcp_stack *s, uint64_t now);
 
 /* ---- the application's verbs ---- */
 
