@@ -107,6 +107,9 @@ if command -v dpdk-telemetry.py >/dev/null 2>&1; then
 	tt_check "telemetry: /tcpterm/stats answers with http_responses" \
 		grep -q '"http_responses"' <<<"$tel"
 	grep -q '"http_responses"' <<<"$tel" || echo "$tel" | head -n 10
+	tel=$(echo /tcpterm/lcores | timeout --foreground 10 dpdk-telemetry.py -f "$TT_PREFIX" 2>&1)
+	tt_check "telemetry: /tcpterm/lcores answers with busy and idle cycles" \
+		grep -qE '"lcore[0-9]+_cycles_busy".*"lcore[0-9]+_cycles_idle"' <<<"$tel"
 fi
 
 tt_wait_quiet
@@ -115,5 +118,14 @@ tt_json_check nonfinal "bad request counted" 'c["http_bad_requests"] >= 1'
 tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
 tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
+tt_json_check nonfinal "polls counted busy (requests) and idle (between them)" \
+	'c["polls_busy"] > 0 and c["cycles_busy"] > 0 and c["polls_idle"] > 0 and c["cycles_idle"] > 0'
 tt_stop_and_check_final
+# Every lcore cycle from start to the end of the drain is charged to a
+# busy or an idle poll: the sum is the lcores' run time (the final line is
+# written a little after the workers return, hence the margin below 1).
+tt_json_check final "per-lcore cycles add up to the counters" \
+	'sum(l["cycles_busy"] for l in j["lcores"]) == c["cycles_busy"] and sum(l["cycles_idle"] for l in j["lcores"]) == c["cycles_idle"]'
+tt_json_check final "busy + idle cycles = the lcores' run time (0.8..1.0 of elapsed x TSC Hz)" \
+	'0.8 <= (c["cycles_busy"] + c["cycles_idle"]) / (j["elapsed"] * j["tsc_hz"] * len(j["lcores"])) <= 1.0'
 tt_e2e_end
