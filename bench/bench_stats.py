@@ -116,7 +116,7 @@ def side_summary(lines, tsc_hz):
     f = final(lines)
     return {
         "seconds_measured": len(act),
-        "lcores": len(act[-1].get("lcores", [])) if act else None,
+        "lcores": len(act[-1].get("lcores", [])) or 1 if act else None,
         "conns_per_s_median": m,
         "conns_per_s_min": min(cps) if cps else 0,
         "conns_per_s_max": max(cps) if cps else 0,
