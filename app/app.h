@@ -56,6 +56,7 @@ struct delayq {
 
 struct worker {
 	unsigned lcore_id;
+	int tid;                       /* its thread (for the reporter's schedstat) */
 	unsigned idx;                  /* 0..n_workers-1; also the queue id */
 	unsigned n_ports;
 	struct net_if nif[TT_MAX_PORTS];

@@ -76,6 +76,30 @@ static struct {
 	uint64_t busy, idle;
 } cyc_prev[RTE_MAX_LCORE];
 
+/* The kernel's view of a worker thread: ns it ran on a CPU and ns it
+ * waited, runnable, for one (/proc/.../schedstat).  The TSC counts both, so
+ * cycles charged to polls while the thread waited were another thread's:
+ * on a shared machine this says how far cycles_busy can be trusted.
+ * False when the thread is gone or the kernel does not say. */
+static bool
+lcore_sched(const struct worker *w, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	int tid = __atomic_load_n(&w->tid, __ATOMIC_RELAXED);
+	char path[64];
+	FILE *f;
+	bool ok;
+
+	if (tid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	ok = fscanf(f, "%" SCNu64 " %" SCNu64, run_ns, wait_ns) == 2;
+	fclose(f);
+	return ok;
+}
+
 static void
 lcores_json(FILE *f, struct tt_app *app, bool final)
 {
@@ -88,12 +112,17 @@ lcores_json(FILE *f, struct tt_app *app, bool final)
 		uint64_t ci = tt_load_u64(&w->st.c[TT_C_cycles_idle]);
 		uint64_t db = final ? cb : cb - cyc_prev[i].busy;
 		uint64_t di = final ? ci : ci - cyc_prev[i].idle;
+		uint64_t run_ns, wait_ns;
 
 		fprintf(f, "%s{\"lcore\": %u, \"queue\": %u, \"polls_busy\": %" PRIu64
 			", \"polls_idle\": %" PRIu64 ", \"cycles_busy\": %" PRIu64
-			", \"cycles_idle\": %" PRIu64 ", \"busy\": %.4f}", i ? ", " : "",
+			", \"cycles_idle\": %" PRIu64 ", \"busy\": %.4f", i ? ", " : "",
 			w->lcore_id, w->idx, pb, pi, cb, ci,
 			db + di ? (double)db / (double)(db + di) : 0.0);
+		if (lcore_sched(w, &run_ns, &wait_ns))
+			fprintf(f, ", \"run_ns\": %" PRIu64 ", \"runq_wait_ns\": %" PRIu64,
+				run_ns, wait_ns);
+		fprintf(f, "}");
 		if (!final) {
 			cyc_prev[i].busy = cb;
 			cyc_prev[i].idle = ci;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_ethdev.h>
 
@@ -208,6 +209,7 @@ worker_main(void *arg)
 	uint64_t tsc_prev = rte_rdtsc();
 	bool busy = false;
 
+	__atomic_store_n(&w->tid, rte_sys_gettid(), __ATOMIC_RELAXED);
 	for (unsigned p = 0; p < w->n_ports; p++) {
 		w->tx[p].w = w;
 		w->tx[p].port_id = w->port_ids[p];

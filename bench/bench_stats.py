@@ -71,13 +71,16 @@ def med(xs):
     return statistics.median(xs) if xs else 0.0
 
 
-def busy_cycles(first, last):
+def busy_cycles(first, last, tsc_hz):
     """Busy TSC cycles per connection between two stats lines: the cycles
     of the polls that received, sent or expired something (counted by
     tcpterm, summed over its lcores) / connections established.  Idle
-    polls (waiting for the peer) are not charged."""
+    polls (waiting for the peer) are not charged.  Also the share of the
+    lcores' time the kernel kept them waiting for a CPU (schedstat), and
+    the busy figure minus all of that time: a lower bound, since a
+    preempted busy poll charges the other thread's time too."""
     if first is None or last is None or "cycles_busy" not in last["counters"]:
-        return None, None, []
+        return None, None, [], None, None
     c0, c1 = first["counters"], last["counters"]
     dconn = c1["conns_established"] - c0["conns_established"]
     dbusy = c1["cycles_busy"] - c0["cycles_busy"]
@@ -95,8 +98,20 @@ def busy_cycles(first, last):
                           "busy_polls": l["polls_busy"] - p["polls_busy"],
                           "idle_polls": l["polls_idle"] - p["polls_idle"]})
     share = dbusy / (dbusy + didle) if dbusy + didle else None
+    wait = None
+    w0 = {l["lcore"]: l.get("runq_wait_ns") for l in first.get("lcores", [])}
+    w1 = {l["lcore"]: l.get("runq_wait_ns") for l in last.get("lcores", [])}
+    if w1 and all(w1[k] is not None and w0.get(k) is not None for k in w1):
+        wait = sum(w1[k] - w0[k] for k in w1)
+    preempted = lower = None
+    wall = (last["elapsed"] - first["elapsed"]) * 1e9 * max(1, len(w1))
+    if wait is not None and wall > 0:
+        preempted = round(wait / wall, 3)
+        if dconn > 0:
+            lower = max(0, round((dbusy - wait * tsc_hz / 1e9) / dconn))
     return (round(dbusy / dconn) if dconn > 0 else None,
-            round(share, 3) if share is not None else None, per_lcore)
+            round(share, 3) if share is not None else None, per_lcore,
+            preempted, lower)
 
 
 def side_summary(lines, tsc_hz):
@@ -112,7 +127,8 @@ def side_summary(lines, tsc_hz):
     if act:
         i = per.index(act[0])
         first = per[i - 1] if i > 0 else act[0]
-    cyc, share, per_lcore = busy_cycles(first, act[-1] if act else None)
+    cyc, share, per_lcore, preempted, lower = busy_cycles(
+        first, act[-1] if act else None, tsc_hz)
     f = final(lines)
     return {
         "seconds_measured": len(act),
@@ -123,6 +139,13 @@ def side_summary(lines, tsc_hz):
         "pkts_per_s_median": med(pps),
         "busy_cycles_per_conn": cyc,
         "busy_share": share,
+        "preempted_share": preempted,
+        "busy_cycles_per_conn_minus_preempted": lower,
+        # If preemption lands on busy and idle polls in proportion to
+        # their time on a CPU, the busy cycles spent on a CPU are the
+        # figure x (1 - preempted share): an estimate, not a measure.
+        "busy_cycles_per_conn_on_cpu_estimate":
+            round(cyc * (1 - preempted)) if cyc is not None and preempted is not None else None,
         "per_lcore": per_lcore,
         # All TSC cycles of one lcore / conns/s: what the old figure was.
         "tsc_cycles_per_conn_upper_bound": round(tsc_hz / m) if m else None,
@@ -174,15 +197,24 @@ def cmd_cps(a):
         f.write("\n")
 
     print()
-    print("%-34s %14s %14s %16s %6s" % ("", "conns/s", "packets/s", "cycles/conn",
-                                        "busy"))
+    pct = lambda x: "%.0f%%" % (100 * x) if x is not None else "-"
+    print("%-34s %14s %14s %16s %6s %9s" % ("", "conns/s", "packets/s", "cycles/conn",
+                                            "busy", "preempted"))
     for name, d in (("server", s), ("client", c)):
-        print("%-34s %14s %14s %16s %6s" % (
+        print("%-34s %14s %14s %16s %6s %9s" % (
               "tcpterm %s (%s lcore%s, memif)" % (name, d["lcores"],
                                                   "" if d["lcores"] == 1 else "s"),
               fmt(d["conns_per_s_median"]), fmt(d["pkts_per_s_median"]),
-              fmt(d["busy_cycles_per_conn"]),
-              "%.0f%%" % (100 * d["busy_share"]) if d["busy_share"] is not None else "-"))
+              fmt(d["busy_cycles_per_conn"]), pct(d["busy_share"]),
+              pct(d["preempted_share"])))
+    for name, d in (("server", s), ("client", c)):
+        if d["preempted_share"] and d["preempted_share"] > 0.02:
+            print("  %s: its lcores waited for a CPU %s of the time: busy cycles/conn is"
+                  " between %s and %s (%s if preemption hit busy and idle polls alike)"
+                  % (name, pct(d["preempted_share"]),
+                     fmt(d["busy_cycles_per_conn_minus_preempted"]),
+                     fmt(d["busy_cycles_per_conn"]),
+                     fmt(d["busy_cycles_per_conn_on_cpu_estimate"])))
     for name, d in (("server", s), ("client", c)):
         if d["lcores"] and d["lcores"] > 1:
             print("  %s per lcore (busy share, busy polls): %s" % (name, ", ".join(
@@ -200,7 +232,8 @@ def cmd_cps(a):
             print("ratio tcpterm/Linux (conns/s): %sx" % res["ratio_tcpterm_to_linux"])
     print("medians over %d s (server) / %d s (client); tcpterm cycles/conn = busy TSC cycles"
           " (polls that received, sent or expired something, all lcores of the side) / conns"
-          " over the same seconds, busy = their share of all cycles; Linux = busy CPU time"
+          " over the same seconds, busy = their share of all cycles, preempted = time the"
+          " kernel kept the lcores off a CPU (schedstat); Linux = busy CPU time"
           " (/proc/stat) / conns" % (s["seconds_measured"], c["seconds_measured"]))
     print("drop_wrong_lcore: server %s, client %s" % (s["drop_wrong_lcore"],
                                                       c["drop_wrong_lcore"]))
