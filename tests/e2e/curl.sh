@@ -120,6 +120,8 @@ tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_T
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
 tt_json_check nonfinal "polls counted busy (requests) and idle (between them)" \
 	'c["polls_busy"] > 0 and c["cycles_busy"] > 0 and c["polls_idle"] > 0 and c["cycles_idle"] > 0'
+tt_json_check nonfinal "each lcore's time on a CPU and waiting for one (schedstat)" \
+	'all(l["run_ns"] > 0 and l["runq_wait_ns"] >= 0 for l in j["lcores"])'
 tt_stop_and_check_final
 # Every lcore cycle from start to the end of the drain is charged to a
 # busy or an idle poll: the sum is the lcores' run time (the final line is
