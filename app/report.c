@@ -262,9 +262,15 @@ cycles_summary(struct tt_app *app, const struct tt_stats *s)
 		uint64_t b = tt_load_u64(&l->c[TT_C_cycles_busy]);
 		uint64_t d = tt_load_u64(&l->c[TT_C_cycles_idle]);
 
-		printf("lcore %u (queue %u): busy %" PRIu64 " cycles (%.1f %%), idle %" PRIu64
-		       "\n", app->workers[i]->lcore_id, app->workers[i]->idx, b,
+		uint64_t run_ns, wait_ns;
+
+		printf("lcore %u (queue %u): busy %" PRIu64 " cycles (%.1f %%), idle %" PRIu64,
+		       app->workers[i]->lcore_id, app->workers[i]->idx, b,
 		       b + d ? 100.0 * (double)b / (double)(b + d) : 0.0, d);
+		if (lcore_sched(app->workers[i], &run_ns, &wait_ns))
+			printf("; on a CPU %.3f s, waiting for one %.3f s", run_ns / 1e9,
+			       wait_ns / 1e9);
+		printf("\n");
 	}
 }
 
