@@ -33,6 +33,7 @@ enum tt_phase {
 };
 
 struct worker;
+struct capture_lcore;
 
 /* A worker's TX buffer for one port (net_if.tx_arg points here). */
 struct txbuf {
@@ -70,6 +71,7 @@ struct worker {
 	bool tuples_ready;
 	uint64_t fault_rng;
 	struct delayq *delay;          /* NULL unless tx_delay > 0 */
+	struct capture_lcore *cap;     /* NULL unless [capture] file is set */
 	struct tt_stats st;
 	uint64_t now;                  /* us since start */
 	uint64_t drain_deadline;

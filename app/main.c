@@ -19,9 +19,12 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "app.h"
+#include "capture.h"
+#include "metrics.h"
 
 struct tt_app tt_app;
 
@@ -260,6 +263,12 @@ main(int argc, char **argv)
 	app->tsc_hz = rte_get_tsc_hz();
 	app->tsc0 = rte_rdtsc();
 	app->us_mult = (uint64_t)(((unsigned __int128)1000000 << APP_US_SHIFT) / app->tsc_hz);
+	/* Let dpdk-dumpcap (or dpdk-pdump) attach from outside, as a secondary
+	 * process with this --file-prefix: nothing runs per packet until one
+	 * does. */
+	if (rte_pdump_init() < 0)
+		fprintf(stderr, "tcpterm: packet capture server not started: %s "
+			"(dpdk-dumpcap cannot attach; continuing)\n", rte_strerror(rte_errno));
 	if (app->stats_json_path != NULL) {
 		app->stats_json = fopen(app->stats_json_path, "w");
 		if (app->stats_json == NULL) {
@@ -290,6 +299,18 @@ main(int argc, char **argv)
 	}
 	if (report_telemetry_init(app) < 0)
 		fprintf(stderr, "tcpterm: telemetry commands not registered (continuing)\n");
+	{
+		char err[256];
+
+		if (metrics_start(app, err, sizeof(err)) < 0 ||
+		    capture_start(app, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcpterm: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+		for (unsigned i = 0; i < app->n_workers; i++)
+			app->workers[i]->cap = capture_lcore(i);
+	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -321,9 +342,13 @@ main(int argc, char **argv)
 		if (app->workers[i]->lcore_id == rte_get_main_lcore())
 			worker_main(app->workers[i]);
 	rte_eal_mp_wait_lcore();
+	capture_stop(app);
 	ports_drain_rx(app);
 	rc = 0;
 out:
+	metrics_stop();
+	capture_stop(app);
+	rte_pdump_uninit();
 	ports_close(app);
 	mbufs_in_use = app->mp ? rte_mempool_in_use_count(app->mp) : 0;
 	report_thread_stop(app, rc == 0, mbufs_in_use);

@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "app.h"
+#include "capture.h"
 
 static struct tt_stats prev;
 
@@ -165,6 +166,7 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 			fprintf(f, "%s\"%s\": %" PRId64, n++ ? ", " : "", tcp_state_name(k), v);
 		}
 		fprintf(f, "}");
+		capture_json(f);
 	}
 	fprintf(f, "}\n");
 	fflush(f);

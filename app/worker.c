@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -16,6 +17,7 @@
 #include <rte_ethdev.h>
 
 #include "app.h"
+#include "capture.h"
 #include "stats/rng.h"
 
 static void
@@ -47,6 +49,8 @@ tx_flush(struct worker *w)
 static void
 txbuf_put(struct txbuf *tb, struct rte_mbuf *m)
 {
+	if (unlikely(tb->w->cap != NULL))
+		capture_tx(tb->w->cap, tb->port_id, (uint16_t)tb->w->idx, m);
 	tb->m[tb->n++] = m;
 	if (tb->n >= tt_app.cfg.gen.burst)
 		tx_flush_buf(tb);
@@ -96,6 +100,16 @@ delay_release(struct worker *w, bool all)
 	}
 }
 
+/* The stack's conn_end (set only with [capture] anomalies = on). */
+static void
+worker_conn_end(void *arg, const struct tcp_conn *c, enum tcp_close_reason why)
+{
+	struct worker *w = arg;
+
+	if (w->cap != NULL)
+		capture_conn_end(w->cap, c, why);
+}
+
 /* The stack's xmit: pick the port that owns the source address. */
 static void
 worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
@@ -111,11 +125,31 @@ worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_a
 	TT_INC(&w->st, drop_not_ours);
 }
 
+/* One SYN cookie secret for the process, from the OS's random source, as
+ * Linux keys its cookies once per boot (net_get_random_once).  Workers are
+ * set up one after the other by the main lcore. */
+static const uint8_t *
+cookie_secret(void)
+{
+	static uint8_t secret[TCP_SYNCOOKIE_KEY_BYTES];
+	static bool have;
+
+	if (!have) {
+		if (getrandom(secret, sizeof(secret), 0) != (ssize_t)sizeof(secret))
+			return NULL;
+		have = true;
+	}
+	return secret;
+}
+
 int
 worker_setup(struct tt_app *app, struct worker *w)
 {
 	const struct tt_config *cfg = &app->cfg;
-	struct tcp_stack_ops ops = { .xmit = worker_xmit };
+	struct tcp_stack_ops ops = {
+		.xmit = worker_xmit,
+		.conn_end = cfg->capture.anomalies ? worker_conn_end : NULL,
+	};
 	uint32_t tw_cap = cfg->tcp.max_tw_buckets / app->n_workers;
 
 	if (cfg->tcp.max_tw_buckets > 0 && tw_cap == 0)
@@ -127,6 +161,12 @@ worker_setup(struct tt_app *app, struct worker *w)
 			w->lcore_id, cfg->tcp.max_conns, tw_cap);
 		return -1;
 	}
+	if (cookie_secret() == NULL) {
+		fprintf(stderr, "lcore %u: getrandom() failed: no SYN cookie secret\n",
+			w->lcore_id);
+		return -1;
+	}
+	tcp_stack_set_cookie_secret(&w->stack, cookie_secret(), TCP_SYNCOOKIE_KEY_BYTES);
 	tcp_stack_set_fault(&w->stack, &cfg->fault, cfg->fault.seed * 7919 + w->idx);
 	w->fault_rng = (cfg->fault.seed + 1) * 0x9e3779b97f4a7c15ull + w->idx;
 	if (cfg->fault.tx_delay > 0) {
@@ -251,6 +291,8 @@ worker_main(void *arg)
 					rte_pktmbuf_free(m);
 					continue;
 				}
+				if (unlikely(w->cap != NULL))
+					capture_rx(w->cap, w->port_ids[p], (uint16_t)w->idx, m, &seg.t);
 				tcp_input(&w->stack, &seg, w->now);
 				rte_pktmbuf_free(m);
 			}

@@ -132,6 +132,18 @@ print("  %-40s %s" % ("ESTABLISHED", kest))
 print("tcpterm exit status: %s" % rc)
 EOF
 
+# Keep the run's stats and its picture (the work directory goes at exit).
+step "picture of the run"
+OUT_DIR=${TT_DEMO_OUT:-/tmp}
+stamp=$(date +%Y%m%d-%H%M%S)
+cp "$TT_STATS_JSON" "$OUT_DIR/tcpterm-demo-$stamp.json"
+if png=$(python3 "$TT_SOURCE_DIR/scripts/tcpterm-plot" "$OUT_DIR/tcpterm-demo-$stamp.json"); then
+	echo "stats: $OUT_DIR/tcpterm-demo-$stamp.json"
+	echo "plot:  $png"
+else
+	echo "plot: not drawn (see the message above)"
+fi
+
 ok=1
 [ "$RC" = 0 ] || ok=0
 [ "$WRK_RC" = 0 ] || ok=0

@@ -11,13 +11,17 @@ set -u
 PKGS=(
 	# build
 	gcc libc6-dev meson ninja-build pkg-config
-	libdpdk-dev libnuma-dev libcmocka-dev
+	libdpdk-dev libnuma-dev libcmocka-dev libmicrohttpd-dev
 	# dpdk-telemetry.py (dpdk-dev) and the DPDK tools/PMDs (dpdk)
 	dpdk dpdk-dev
 	# demo and e2e tests: namespace + tap, clients, JSON, captures
 	iproute2 curl wrk apache2-utils python3 tcpdump nftables
 	# client-mode e2e: the Linux peer (tests/e2e/client_nginx.sh)
 	nginx-light
+	# scripts/tcpterm-plot (the demo's picture, tests/e2e/plot.sh)
+	gnuplot-nox
+	# promtool checks the metrics endpoint's output (tests/e2e/metrics.sh)
+	prometheus
 	"$@"
 )
 

@@ -64,6 +64,8 @@ struct tt_tcp_config {
 	uint32_t keepalive_probes;   /* 9 */
 	uint8_t tw_reuse;            /* 0 off, 1 on, 2 loopback only (default 2) */
 	uint64_t tw_reuse_delay;     /* us (ms, 1000) */
+	uint8_t syncookies;          /* 0 off, 1 when full (default), 2 always */
+	uint32_t max_syn_backlog;    /* SYN_RECEIVED per lcore before cookies; 0 = auto */
 };
 
 struct tt_http_config {
@@ -111,6 +113,20 @@ struct tt_general_config {
 	uint64_t tick;                     /* timer wheel tick, us (1000) */
 	uint64_t stats_interval;           /* us (s, 1) */
 	bool ring_pair;                    /* two rte_ring ports back to back */
+	char metrics_listen[64];           /* "A.B.C.D:PORT" or "off" */
+};
+
+enum tt_capture_at_max { TT_CAP_STOP = 0, TT_CAP_ROTATE };
+
+struct tt_capture_config {
+	char file[256];                    /* pcapng path, or "off" */
+	double sample;                     /* fraction of connections */
+	uint32_t snaplen;                  /* bytes kept of each frame */
+	uint64_t max_size;                 /* bytes per file, 0 = no limit */
+	uint8_t at_max;                    /* enum tt_capture_at_max */
+	bool anomalies;                    /* keep connections that end badly */
+	uint32_t anomaly_depth;            /* last packets kept per connection */
+	uint32_t mbufs;                    /* copies in flight + kept */
 };
 
 struct tt_config {
@@ -120,6 +136,7 @@ struct tt_config {
 	struct tt_http_config http;
 	struct tt_fault_config fault;
 	struct tt_client_config client;
+	struct tt_capture_config capture;
 };
 
 /* Fill cfg with the defaults. */
@@ -138,6 +155,10 @@ int tt_config_set(struct tt_config *cfg, const char *assignment, char *err, size
 
 /* Cross-key checks (e.g. rto_min <= rto_max, a port section present). */
 int tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen);
+
+/* Parse "A.B.C.D:PORT" (port 1..65535) into host-order ip and port; -1 if
+ * it is not that. */
+int tt_config_hostport(const char *s, uint32_t *ip, uint16_t *port);
 
 /* Print every key with its default, range and doc (for --help-config). */
 void tt_config_print_reference(FILE *f);

@@ -14,7 +14,7 @@
 #include "config/config_priv.h"
 
 const char *const cfg_section_names[SEC_COUNT] = {
-	"general", "port", "tcp", "http", "fault", "client",
+	"general", "port", "tcp", "http", "fault", "client", "capture",
 };
 
 #define FIELD(m)  .off = offsetof(struct tt_config, m), \
@@ -31,6 +31,7 @@ const char *const cfg_mode_names[] = { "server", "client", "both", NULL };
 static const char *const tw_policy_names[] = { "close", "evict_oldest", NULL };
 static const char *const close_mode_names[] = { "close", "shutdown", NULL };
 static const char *const closer_names[] = { "client", "server", NULL };
+static const char *const at_max_names[] = { "stop", "rotate", NULL };
 
 const struct cfg_key cfg_keys[] = {
 	/* [general] */
@@ -93,6 +94,14 @@ const struct cfg_key cfg_keys[] = {
 		 "mode = both runs client and server in one process with no "
 		 "device; give no other device to EAL.",
 	  .linux_eq = "none (a veth pair)" },
+	{ .sec = SEC_GENERAL, .name = "metrics_listen", .type = T_TOKEN,
+	  FIELD(gen.metrics_listen), .def = "off", .example = "127.0.0.1:9100",
+	  .doc = "Serve the counters, state gauges and client latency "
+		 "histograms in the Prometheus text format at "
+		 "http://ADDR:PORT/metrics (kernel socket, served by a "
+		 "control thread, never by a worker lcore); off = no "
+		 "endpoint.",
+	  .linux_eq = "node_exporter's netstat and sockstat collectors" },
 
 	/* [port0] .. [port7] */
 	{ .sec = SEC_PORT, .name = "ip", .type = T_IP4NET, WHOLE(port[0]),
@@ -116,8 +125,8 @@ const struct cfg_key cfg_keys[] = {
 	{ .sec = SEC_TCP, .name = "max_conns", .type = T_UINT,
 	  FIELD(tcp.max_conns), .min = 1, .max = 1u << 28, .def = "65536",
 	  .doc = "Full connections (not TIME_WAIT records) per lcore; the "
-		 "tables are sized for it at start.  A SYN or connect beyond "
-		 "it is refused.",
+		 "tables are sized for it at start.  A connect beyond it is "
+		 "refused; a SYN gets a SYN cookie (syncookies) or RST.",
 	  .linux_eq = "ulimit -n, fs.nr_open (one fd per socket)" },
 	{ .sec = SEC_TCP, .name = "time_wait", .type = T_TIME, .unit = U_S,
 	  FIELD(tcp.time_wait), .min = 0, .max = S(86400), .def = "60",
@@ -251,6 +260,23 @@ const struct cfg_key cfg_keys[] = {
 		 "take its 4-tuple.",
 	  .linux_eq = "net.ipv4.tcp_tw_reuse_delay (recent kernels; "
 		      "1 s fixed before)" },
+	{ .sec = SEC_TCP, .name = "syncookies", .type = T_UINT,
+	  FIELD(tcp.syncookies), .min = 0, .max = 2, .def = "1",
+	  .doc = "SYN cookies: 1 = when the connection table or the "
+		 "SYN_RECEIVED backlog (max_syn_backlog) is full, a SYN is "
+		 "answered with a cookie SYN-ACK and no state is kept until "
+		 "its ACK; 2 = always; 0 = never (a full table answers RST, "
+		 "a full backlog drops the SYN).",
+	  .linux_eq = "net.ipv4.tcp_syncookies" },
+	{ .sec = SEC_TCP, .name = "max_syn_backlog", .type = T_UINT,
+	  FIELD(tcp.max_syn_backlog), .min = 0, .max = 1u << 28,
+	  .def = "0",
+	  .doc = "Connections in SYN_RECEIVED per lcore before further SYNs "
+		 "get cookies (or are dropped with syncookies = 0); 0 = "
+		 "max(128, max_conns / 128), as Linux sizes it from its "
+		 "connection hash.",
+	  .linux_eq = "net.ipv4.tcp_max_syn_backlog; the listen backlog "
+		      "(net.core.somaxconn)" },
 
 	/* [http] */
 	{ .sec = SEC_HTTP, .name = "listen", .type = T_PORTLIST, WHOLE(http),
@@ -384,6 +410,55 @@ const struct cfg_key cfg_keys[] = {
 		 "client holds TIME_WAIT) or server (the last request says "
 		 "Connection: close; the server holds TIME_WAIT).",
 	  .linux_eq = "wrk -H 'Connection: close' (server)" },
+
+	/* [capture] */
+	{ .sec = SEC_CAPTURE, .name = "file", .type = T_TOKEN,
+	  FIELD(capture.file), .def = "off", .example = "/tmp/tcpterm.pcapng",
+	  .doc = "Write the packets of sampled connections to this pcapng "
+		 "file (Wireshark, tshark); off = no capture.  Workers hand "
+		 "copies to a ring and a control thread writes the file, so "
+		 "capture never blocks a worker (a full ring is a counted "
+		 "drop).",
+	  .linux_eq = "tcpdump -w FILE" },
+	{ .sec = SEC_CAPTURE, .name = "sample", .type = T_PROB,
+	  FIELD(capture.sample), .def = "0",
+	  .doc = "Fraction of connections captured, chosen by a keyed hash of "
+		 "the 4-tuple: every packet of a chosen connection, both "
+		 "directions, from its SYN to its last ACK.",
+	  .linux_eq = "none (tcpdump captures all or filters by port)" },
+	{ .sec = SEC_CAPTURE, .name = "snaplen", .type = T_UINT,
+	  FIELD(capture.snaplen), .min = 64, .max = 9216, .def = "1600",
+	  .doc = "Bytes kept of each frame.",
+	  .linux_eq = "tcpdump -s" },
+	{ .sec = SEC_CAPTURE, .name = "max_size", .type = T_BYTES,
+	  FIELD(capture.max_size), .min = 0, .max = UINT64_MAX, .def = "0",
+	  .doc = "Largest file, in bytes; 0 = no limit.  What happens then is "
+		 "at_max.",
+	  .linux_eq = "tcpdump -C" },
+	{ .sec = SEC_CAPTURE, .name = "at_max", .type = T_ENUM,
+	  FIELD(capture.at_max), .names = at_max_names, .def = "stop",
+	  .doc = "When the file reaches max_size: stop (later packets are "
+		 "counted, not written) or rotate (the file becomes FILE.1, "
+		 "replacing an older one, and a new FILE starts).",
+	  .linux_eq = "tcpdump -C with -W 2" },
+	{ .sec = SEC_CAPTURE, .name = "anomalies", .type = T_BOOL,
+	  FIELD(capture.anomalies), .def = "off",
+	  .doc = "Also write the connections that end badly (reset, "
+		 "retransmission or keep-alive give-up, FIN_WAIT_2 timeout, "
+		 "abort), sampled or not: while on, each worker keeps the "
+		 "last anomaly_depth packets of every open connection.",
+	  .linux_eq = "none" },
+	{ .sec = SEC_CAPTURE, .name = "anomaly_depth", .type = T_UINT,
+	  FIELD(capture.anomaly_depth), .min = 1, .max = 32, .def = "8",
+	  .doc = "Packets kept per open connection for anomalies.",
+	  .linux_eq = "none" },
+	{ .sec = SEC_CAPTURE, .name = "mbufs", .type = T_UINT,
+	  FIELD(capture.mbufs), .min = 1023, .max = (1u << 24) - 1,
+	  .def = "16383",
+	  .doc = "Packet copies in the capture pool (on their way to the file "
+		 "and kept for anomalies); when it runs dry a copy is a "
+		 "counted drop.",
+	  .linux_eq = "tcpdump -B" },
 };
 
 _Static_assert(sizeof(cfg_keys) / sizeof(cfg_keys[0]) == CFG_NKEYS,

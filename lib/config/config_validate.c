@@ -3,7 +3,11 @@
  * tcpterm configuration: cross-key checks, run once every file and --set
  * has been applied.
  */
+#include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "config/config_priv.h"
 
@@ -193,6 +197,31 @@ cfg_validate_client(const struct tt_config *cfg, char *err, size_t errlen)
 }
 
 int
+tt_config_hostport(const char *s, uint32_t *ip, uint16_t *port)
+{
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(s, ':');
+	struct in_addr a;
+	char *end;
+	unsigned long p;
+
+	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	if (inet_pton(AF_INET, host, &a) != 1)
+		return -1;
+	errno = 0;
+	p = strtoul(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || errno != 0 ||
+	    p == 0 || p > 65535)
+		return -1;
+	*ip = ntohl(a.s_addr);
+	*port = (uint16_t)p;
+	return 0;
+}
+
+int
 tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen)
 {
 	const struct tt_general_config *g = &cfg->gen;
@@ -227,5 +256,16 @@ tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen)
 	if (g->mode != TT_MODE_SERVER &&
 	    cfg_validate_client(cfg, err, errlen) != 0)
 		return -1;
+	if (strcmp(g->metrics_listen, "off") != 0) {
+		uint32_t ip;
+		uint16_t port;
+
+		if (tt_config_hostport(g->metrics_listen, &ip, &port) != 0) {
+			cfg_err(err, errlen, "[general] metrics_listen '%s' is "
+				"not off or A.B.C.D:PORT (port 1..65535)",
+				g->metrics_listen);
+			return -1;
+		}
+	}
 	return 0;
 }

@@ -74,6 +74,10 @@ const char *tcp_state_name(enum tcp_state s);
 	X(passive_closes,       "closes where the peer sent the first FIN") \
 	X(simultaneous_closes,  "closes through CLOSING") \
 	X(conn_table_full,      "SYNs refused with RST: connection table full") \
+	X(syncookies_sent,      "SYN-ACKs sent with a SYN cookie (no state kept)") \
+	X(syncookies_recv,      "ACKs with a valid SYN cookie (connection created)") \
+	X(syncookies_failed,    "ACKs read as a SYN cookie that failed the check (RST)") \
+	X(drop_syn_backlog,     "drops: SYN with max_syn_backlog reached and syncookies 0") \
 	X(fins_sent,            "FINs sent (first transmissions)") \
 	X(fin_retransmits,      "FIN retransmissions") \
 	X(syn_retransmits,      "SYN retransmissions") \
@@ -133,6 +137,11 @@ const char *tcp_state_name(enum tcp_state s);
 	X(fault_rx_drops,       "injected drops: any received packet") \
 	X(fault_tx_drops,       "injected drops: any sent packet") \
 	X(fault_tx_delayed,     "packets held back by [fault] tx_delay") \
+	X(capture_copied,       "packets copied for the capture file") \
+	X(capture_ring_full,    "capture copies dropped: writer ring full") \
+	X(capture_nombuf,       "capture copies not made: capture pool empty") \
+	X(capture_anomalies,    "connections ended badly whose last packets were captured") \
+	X(capture_anomaly_evicted, "anomaly buffers taken over by another connection") \
 	X(polls_busy,           "poll loop iterations that received, sent or expired something") \
 	X(polls_idle,           "poll loop iterations with nothing to do") \
 	X(cycles_busy,          "TSC cycles spent in busy polls") \

@@ -17,6 +17,7 @@
 #include "stats/stats.h"
 #include "tcp/conn_table.h"
 #include "tcp/tcp_seg.h"
+#include "tcp/tcp_syncookie.h"
 #include "tcp/tw_table.h"
 #include "timer/timer_wheel.h"
 
@@ -142,6 +143,9 @@ struct tcp_stack_ops {
 	 * fill(fill_arg) when seg->len > 0. */
 	void (*xmit)(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill,
 		     void *fill_arg);
+	/* Optional: c is about to be freed, for why (packet capture keeps
+	 * the last packets of connections that end badly). */
+	void (*conn_end)(void *arg, const struct tcp_conn *c, enum tcp_close_reason why);
 };
 
 struct tcp_listener {
@@ -177,6 +181,9 @@ struct tcp_stack {
 	uint64_t fault_rng;
 
 	uint32_t isn_secret;
+	struct tcp_syncookie_key cookie_key;
+	uint64_t cookie_last;       /* when the last SYN cookie was sent */
+	bool cookie_sent;           /* one was, ever */
 	uint64_t rng;
 	uint64_t challenge_window;  /* RFC 5961 7: rate-limit challenge ACKs */
 	uint32_t challenge_count;
@@ -193,6 +200,10 @@ void tcp_stack_fini(struct tcp_stack *s);
  * "What happens when each segment is lost"), reproducibly from seed. */
 void tcp_stack_set_fault(struct tcp_stack *s, const struct tt_fault_config *f,
 			 uint64_t seed);
+
+/* The SYN cookie secret (TCP_SYNCOOKIE_KEY_BYTES random bytes, chosen once
+ * per process); until set, one derived from the seed is used. */
+void tcp_stack_set_cookie_secret(struct tcp_stack *s, const void *bytes, size_t len);
 
 int tcp_listen(struct tcp_stack *s, uint16_t port, const struct tcp_app_ops *app,
 	       void *app_arg);

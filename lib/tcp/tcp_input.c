@@ -78,17 +78,15 @@ take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *
 	c->ssthresh = UINT32_MAX;
 }
 
-void
-tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
-		 const struct tcp_seg *seg, uint32_t iss)
+struct tcp_conn *
+tcp_syn_recv_conn(struct tcp_stack *s, struct tcp_listener *l,
+		  const struct tcp_seg *seg, uint32_t iss)
 {
 	struct tcp_conn *c = conn_alloc(s, &seg->t);
 
 	if (c == NULL) {
-		/* A full table refuses with RST and a counter. */
 		TT_INC(s->st, conn_table_full);
-		tcp_send_rst_reply(s, seg);
-		return;
+		return NULL;
 	}
 	c->app = l->app;
 	c->app_arg = l->app_arg;
@@ -107,9 +105,26 @@ tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
 	c->snd_wl2 = iss;
 	c->last_rx = s->now;
 	TT_INC(s->st, passive_opens);
+	return c;
+}
+
+void
+tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
+		 const struct tcp_seg *seg, uint32_t iss)
+{
+	struct tcp_conn *c = tcp_syn_recv_conn(s, l, seg, iss);
+
+	if (c == NULL) {
+		/* A full table refuses with RST and a counter. */
+		tcp_send_rst_reply(s, seg);
+		return;
+	}
 	tcp_send_syn(s, c);
 	tcp_arm_rto(s, c);
 }
+
+static void conn_segment(struct tcp_stack *s, struct tcp_conn *c,
+			 const struct tcp_seg *seg);
 
 static void
 listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *seg)
@@ -118,6 +133,22 @@ listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *
 	if (seg->flags & TCP_F_RST)
 		return;
 	if (seg->flags & TCP_F_ACK) {
+		struct tcp_conn *c;
+
+		/* The third segment of a handshake answered with a SYN
+		 * cookie (tcp_syncookie.c) opens the connection now. */
+		switch (tcp_syncookie_ack(s, l, seg, &c)) {
+		case TCP_COOKIE_OK:
+			conn_segment(s, c, seg);
+			return;
+		case TCP_COOKIE_FULL:
+			return;
+		case TCP_COOKIE_BAD:
+			tcp_send_rst_reply(s, seg);
+			return;
+		case TCP_COOKIE_NONE:
+			break;
+		}
 		TT_INC(s->st, drop_no_conn);
 		tcp_send_rst_reply(s, seg);
 		return;
@@ -129,6 +160,8 @@ listen_input(struct tcp_stack *s, struct tcp_listener *l, const struct tcp_seg *
 		tcp_send_rst_reply(s, seg);
 		return;
 	}
+	if (tcp_syncookie_syn(s, seg))
+		return;
 	tcp_passive_open(s, l, seg, tcp_isn(s, &seg->t));
 }
 
@@ -543,6 +576,18 @@ conn_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	data_input(s, c, seg);
 }
 
+static void
+conn_segment(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	s->in_input = true;
+	conn_input(s, c, seg);
+	s->in_input = false;
+	/* One output pass for what the segment and the application's
+	 * reaction to it queued (c is a pool record: still valid). */
+	if (!(c->flags & TF_FREED))
+		tcp_output(s, c);
+}
+
 void
 tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 {
@@ -555,13 +600,7 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	if (c != NULL) {
 		if (s->fault != NULL && tcp_fault_rx(s, c, seg))
 			return;
-		s->in_input = true;
-		conn_input(s, c, seg);
-		s->in_input = false;
-		/* One output pass for what the segment and the application's
-		 * reaction to it queued (c is a pool record: still valid). */
-		if (!(c->flags & TF_FREED))
-			tcp_output(s, c);
+		conn_segment(s, c, seg);
 		return;
 	}
 	r = tcp_tw_lookup(s, &seg->t);

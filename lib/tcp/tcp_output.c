@@ -182,6 +182,12 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 		tcp_send_ack(s, c);
 	if (c->snd_nxt != c->snd_una && c->t_rtx == 0)
 		tcp_arm_rto(s, c);
+	else if (c->t_rtx == 0 && c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end))
+		/* RFC 9293 3.8.6.1: a zero window with data waiting and
+		 * nothing in flight to time out: the persist timer (the RTO
+		 * path, whose tcp_retransmit sends the window probe) keeps
+		 * asking, so a lost window update cannot stall us for ever. */
+		tcp_arm_rto(s, c);
 	else
 		conn_timer_update(s, c);
 }
@@ -317,7 +323,8 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	c->snd_nxt = c->snd_una;
 	c->t_rtx = 0;
 	tcp_output(s, c);
-	if (c->t_rtx == 0 && c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
+	/* (tcp_output armed the persist timer already when it sent nothing.) */
+	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
 		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,
 		 * one byte beyond the window, on the RTO schedule. */
 		struct tcp_seg seg;

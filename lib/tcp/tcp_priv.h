@@ -83,6 +83,23 @@ void tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *s
 /* tcp_input.c */
 void tcp_passive_open(struct tcp_stack *s, struct tcp_listener *l,
 		      const struct tcp_seg *seg, uint32_t iss);
+/* The SYN_RECEIVED record for seg (a SYN) with our ISN iss, nothing sent;
+ * NULL when the table is full (counted in conn_table_full). */
+struct tcp_conn *tcp_syn_recv_conn(struct tcp_stack *s, struct tcp_listener *l,
+				   const struct tcp_seg *seg, uint32_t iss);
+
+/* tcp_syncookie.c */
+enum tcp_cookie_verdict {
+	TCP_COOKIE_NONE,   /* not read as a cookie: the listener's RST */
+	TCP_COOKIE_BAD,    /* a cookie that fails (syncookies_failed): RST */
+	TCP_COOKIE_FULL,   /* valid, but no record free: dropped */
+	TCP_COOKIE_OK,     /* *cp created in SYN_RECEIVED: process the ACK */
+};
+/* A SYN to a listener: true when it was answered with a cookie or dropped
+ * (SYN_RECEIVED backlog full, cookies off), false to open as usual. */
+bool tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg);
+enum tcp_cookie_verdict tcp_syncookie_ack(struct tcp_stack *s, struct tcp_listener *l,
+					  const struct tcp_seg *seg, struct tcp_conn **cp);
 
 /* tcp_timers.c */
 void tcp_timer_expired(struct tmw_timer *t, void *arg, uint64_t now);

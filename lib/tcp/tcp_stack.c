@@ -31,6 +31,8 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	s->now = now;
 	s->rng = seed ? seed : 0x6a09e667f3bcc908ull;
 	s->isn_secret = (uint32_t)tcp_rand(s);
+	for (unsigned i = 0; i < 4; i++)
+		s->cookie_key.k[i / 2][i % 2] = tcp_rand(s);
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)
@@ -81,6 +83,12 @@ tcp_stack_fini(struct tcp_stack *s)
 	if (s->wheel != NULL)
 		tmw_destroy(s->wheel);
 	s->wheel = NULL;
+}
+
+void
+tcp_stack_set_cookie_secret(struct tcp_stack *s, const void *bytes, size_t len)
+{
+	tcp_syncookie_key_set(&s->cookie_key, bytes, len);
 }
 
 int
@@ -186,6 +194,8 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 	c->flags |= TF_ORPHAN;
 	if (c->app != NULL && c->app->closed != NULL)
 		c->app->closed(c->app_arg, c, why);
+	if (s->ops.conn_end != NULL)
+		s->ops.conn_end(s->ops_arg, c, why);
 	tmw_cancel(s->wheel, &c->timer);
 	ct_remove(&s->ct, &c->node);
 	s->st->state[c->state]--;

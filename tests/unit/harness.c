@@ -46,6 +46,8 @@ h_default_config(struct tt_tcp_config *cfg)
 	cfg->keepalive_probes = 9;
 	cfg->tw_reuse = 2;
 	cfg->tw_reuse_delay = 1 * H_S;
+	cfg->syncookies = 1;
+	cfg->max_syn_backlog = 0;        /* max(128, max_conns / 128) */
 }
 
 /* ---- the fake wire ---- */

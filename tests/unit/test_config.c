@@ -170,6 +170,8 @@ test_defaults_match_linux(void **state)
 	assert_int_equal(c.tcp.keepalive_probes, 9);
 	assert_int_equal(c.tcp.tw_reuse, 2);
 	assert_int_equal(c.tcp.tw_reuse_delay, 1000000);
+	assert_int_equal(c.tcp.syncookies, 1);        /* net.ipv4.tcp_syncookies */
+	assert_int_equal(c.tcp.max_syn_backlog, 0);   /* sized from max_conns */
 
 	assert_int_equal(c.http.n_listen, 1);
 	assert_int_equal(c.http.listen[0], 80);

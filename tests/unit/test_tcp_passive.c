@@ -418,6 +418,7 @@ test_table_full(void **state)
 
 	h_default_config(&cfg);
 	cfg.max_conns = 2;
+	cfg.syncookies = 0;    /* the RST without SYN cookies */
 	h_start(h, &cfg);
 	h_handshake(h, OPTS_ALL, RTT);
 	p1 = h->peer;
