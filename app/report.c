@@ -345,6 +345,18 @@ report_final(struct tt_app *app, unsigned mbufs_in_use)
  * two-process benchmark is the peer's: wake it rarely. */
 #define REPORT_NAP_US 50000ull
 
+/* Every worker has left its loop: what the drain left is counted (and
+ * the TIME_WAIT records dropped), so a periodic line now would report
+ * the exit, not the run; the final line follows. */
+static bool
+workers_done(const struct tt_app *app)
+{
+	for (unsigned i = 0; i < app->n_workers; i++)
+		if (!__atomic_load_n(&app->workers[i]->done, __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
 static void *
 report_thread(void *arg)
 {
@@ -354,6 +366,11 @@ report_thread(void *arg)
 
 	while ((stop = __atomic_load_n(&app->report_stop, __ATOMIC_ACQUIRE)) == REPORT_RUN) {
 		uint64_t now = app_now_us(), wake;
+
+		if (workers_done(app)) {
+			rte_delay_us_sleep(1000);
+			continue;
+		}
 
 		if (duration && now >= duration) {
 			int run = TT_RUN;

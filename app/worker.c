@@ -196,7 +196,7 @@ worker_teardown(struct worker *w)
 }
 
 static void
-drain_step(struct tt_app *app, struct worker *w)
+drain_step(struct tt_app *app, struct worker *w, int phase)
 {
 	if (!w->drain_started) {
 		w->drain_started = true;
@@ -210,7 +210,7 @@ drain_step(struct tt_app *app, struct worker *w)
 	if (w->stack.accepting && w->st.state[TCP_SYN_SENT] == 0)
 		w->stack.accepting = false;
 	if (w->stack.n_conns == 0 || w->now >= w->drain_deadline ||
-	    app->phase == TT_FINISH) {
+	    phase == TT_FINISH) {
 		for (unsigned s = 0; s < TCP_NSTATES; s++)
 			w->left[s] = w->st.state[s];
 		w->left[TCP_LISTEN] = 0;
@@ -260,6 +260,9 @@ worker_main(void *arg)
 	while (!w->done) {
 		const uint64_t sent0 = w->st.c[TT_C_pkts_tx] + w->st.c[TT_C_tx_ring_full];
 		const uint64_t tsc = rte_rdtsc();
+		/* The reporter and signals change the phase at any time: one
+		 * read per poll, so a poll acts on one phase throughout. */
+		const int phase = app->phase;
 		unsigned got = 0, fired;
 
 		poll_account(w, tsc - tsc_prev, busy);
@@ -299,13 +302,13 @@ worker_main(void *arg)
 		}
 		fired = tcp_timers_run(&w->stack, w->now);
 		if (w->client_on) {
-			if (app->phase == TT_RUN)
+			if (phase == TT_RUN)
 				http_client_tick(&w->client, w->now);
 			else
 				http_client_stop(&w->client);
 		}
-		if (app->phase != TT_RUN)
-			drain_step(app, w);
+		if (phase != TT_RUN)
+			drain_step(app, w, phase);
 		if (w->delay != NULL)
 			delay_release(w, w->done);
 		for (unsigned p = 0; p < w->n_ports; p++) {
