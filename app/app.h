@@ -78,6 +78,7 @@ struct worker {
 	bool drain_started;
 	bool done;
 	int64_t left[TCP_NSTATES];     /* what the drain left, per state */
+	uint32_t tw_walked;            /* TIME_WAIT records found by walking the table then */
 	uint32_t aborted;
 } __rte_cache_aligned;
 

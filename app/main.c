@@ -188,16 +188,22 @@ create_pool(struct tt_app *app)
 	unsigned need = nports * app->n_workers * (g->rx_desc + g->tx_desc) +
 		app->n_workers * (256u + 4u * g->burst) + 1024u;
 	unsigned n = g->mbufs > need ? g->mbufs : need;
+	/* Room for the largest frame a port carries ([portN] mtu, tcp.mss):
+	 * a jumbo MTU on 2 KB mbufs would drop every large frame. */
+	uint32_t room = RTE_ALIGN_CEIL(tt_config_frame_max(&app->cfg), 64);
 
+	if (room < RTE_MBUF_DEFAULT_DATAROOM)
+		room = RTE_MBUF_DEFAULT_DATAROOM;
 	app->mp = rte_pktmbuf_pool_create("tt_mbufs", n, 256, 0,
-					  RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+					  (uint16_t)(room + RTE_PKTMBUF_HEADROOM),
+					  (int)rte_socket_id());
 	if (app->mp == NULL) {
 		fprintf(stderr, "tcpterm: cannot create a pool of %u mbufs: %s "
 			"(reserve more hugepages, or give EAL -m with --no-huge)\n",
 			n, rte_strerror(rte_errno));
 		return -1;
 	}
-	printf("mbuf pool: %u mbufs\n", n);
+	printf("mbuf pool: %u mbufs of %u bytes\n", n, room);
 	return 0;
 }
 
@@ -278,12 +284,21 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* The tables' hash key, before any worker builds a table. */
+	if (tcp_hash_key_random() < 0) {
+		fprintf(stderr, "tcpterm: getrandom: %s\n", strerror(errno));
+		rte_eal_cleanup();
+		return 2;
+	}
 	rc = 1;
 	if (http_templates_init(&app->tpl, app->cfg.http.body_size) < 0 ||
 	    workers_create(app) < 0)
 		goto out;
 	if (app->cfg.gen.ring_pair && ports_create_ring_pair(app) < 0)
 		goto out;
+	/* tcp.mss within every configured MTU (ports_init caps it again by
+	 * what the PMDs report). */
+	app->cfg.tcp.mss = tt_config_mss(&app->cfg);
 	if (create_pool(app) < 0)
 		goto out;
 	for (unsigned i = 0; i < app->n_workers; i++)

@@ -14,6 +14,21 @@
 
 #include "app.h"
 
+/* The MSS we announce and send fits the port's MTU as the PMD has it
+ * (the stacks read app->cfg.tcp, before the workers start). */
+static void
+port_cap_mss(struct tt_app *app, uint16_t port)
+{
+	uint16_t mtu;
+
+	if (rte_eth_dev_get_mtu(port, &mtu) != 0 || mtu < TT_MSS_OVERHEAD + 48 ||
+	    app->cfg.tcp.mss + TT_MSS_OVERHEAD <= mtu)
+		return;
+	printf("port %u: MTU %u caps tcp.mss %u to %u\n", port, mtu,
+	       app->cfg.tcp.mss, mtu - TT_MSS_OVERHEAD);
+	app->cfg.tcp.mss = (uint16_t)(mtu - TT_MSS_OVERHEAD);
+}
+
 static int
 port_setup(struct tt_app *app, unsigned pi)
 {
@@ -65,6 +80,7 @@ port_setup(struct tt_app *app, unsigned pi)
 	if (pc->mtu != 0 && (rc = rte_eth_dev_set_mtu(port, pc->mtu)) != 0)
 		fprintf(stderr, "port %u: MTU %u not set (%s), keeping the PMD's\n",
 			port, pc->mtu, strerror(-rc));
+	port_cap_mss(app, port);
 	for (uint16_t q = 0; q < nq; q++) {
 		struct worker *w = app->workers[q];
 		int sock = (int)rte_lcore_to_socket_id(w->lcore_id);

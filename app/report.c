@@ -157,7 +157,15 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 		dt > 0 ? (s->c[TT_C_pkts_rx] - prev.c[TT_C_pkts_rx]) / dt : 0.0,
 		dt > 0 ? (s->c[TT_C_pkts_tx] - prev.c[TT_C_pkts_tx]) / dt : 0.0);
 	if (final) {
-		fprintf(f, ", \"final\": true, \"mbufs_in_use\": %u, \"left\": {", mbufs_in_use);
+		uint64_t walked = 0;
+
+		for (unsigned i = 0; i < app->n_workers; i++)
+			walked += app->workers[i]->tw_walked;
+		/* tw_walked: records counted by walking each TIME_WAIT table
+		 * at the drain, an independent count to check the gauge and
+		 * the tw_* counters against (tests/e2e, TT_TW_BALANCE). */
+		fprintf(f, ", \"final\": true, \"mbufs_in_use\": %u, \"tw_walked\": %" PRIu64
+			", \"left\": {", mbufs_in_use, walked);
 		for (unsigned k = 0, n = 0; k < TCP_NSTATES; k++) {
 			int64_t v = 0;
 

@@ -214,6 +214,7 @@ drain_step(struct tt_app *app, struct worker *w, int phase)
 		for (unsigned s = 0; s < TCP_NSTATES; s++)
 			w->left[s] = w->st.state[s];
 		w->left[TCP_LISTEN] = 0;
+		w->tw_walked = tw_walk_count(&w->stack.tw);
 		w->aborted = tcp_stack_abort_all(&w->stack);
 		w->done = true;
 	}

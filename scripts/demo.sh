@@ -9,7 +9,7 @@
 # processes, hugepages, DPDK runtime files) is removed on exit, Ctrl-C
 # included.
 #
-#   sudo bash scripts/demo.sh
+#   bash scripts/demo.sh          (as root; others: sudo bash scripts/demo.sh)
 #
 # Environment: TT_DEMO_SECONDS (wrk duration, 10), TT_DEMO_CONNS (64),
 # TT_LCORES (EAL -l, 0), TT_EAL_EXTRA (more EAL arguments), TT_KEEP=1 to

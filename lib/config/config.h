@@ -56,6 +56,8 @@ struct tt_tcp_config {
 	bool sack;                   /* on: advertise SACK-permitted */
 	uint8_t wscale;              /* 7 */
 	uint16_t mss;                /* 1460 */
+	uint16_t min_snd_mss;        /* 48: floor of the peer's MSS */
+	uint32_t sndbuf;             /* bytes queued per connection, 4 MiB */
 	uint32_t rcv_wnd;            /* bytes, 1 MiB */
 	uint32_t init_cwnd;          /* segments, 10 */
 	bool keepalive;              /* off */
@@ -159,6 +161,18 @@ int tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen);
 /* Parse "A.B.C.D:PORT" (port 1..65535) into host-order ip and port; -1 if
  * it is not that. */
 int tt_config_hostport(const char *s, uint32_t *ip, uint16_t *port);
+/* Header bytes between an MTU and an MSS (IPv4 + TCP, no options), and
+ * around an MTU on the wire (Ethernet header and one VLAN tag, no FCS). */
+#define TT_MSS_OVERHEAD 40
+#define TT_L2_OVERHEAD  18
+#define TT_MTU_DEFAULT  1500
+
+/* tcp.mss capped by every [portN] mtu that is set (mtu - 40). */
+uint16_t tt_config_mss(const struct tt_config *cfg);
+/* Largest frame a port may carry (without FCS): the largest MTU (1500 for
+ * ports that keep the PMD's) or MSS + 40, plus TT_L2_OVERHEAD.  The mbuf
+ * data room must hold it. */
+uint32_t tt_config_frame_max(const struct tt_config *cfg);
 
 /* Print every key with its default, range and doc (for --help-config). */
 void tt_config_print_reference(FILE *f);

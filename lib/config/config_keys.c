@@ -116,9 +116,11 @@ const struct cfg_key cfg_keys[] = {
 		 "be inside it); none = such destinations are unreachable.",
 	  .linux_eq = "ip route add default via A.B.C.D" },
 	{ .sec = SEC_PORT, .name = "mtu", .type = T_UINT, PFIELD(mtu),
-	  .min = 0, .max = 65535, .def = "0",
-	  .doc = "IP MTU of the port, 68 or more; 0 = keep the PMD's "
-		 "(usually 1500).",
+	  .min = 0, .max = 16110, .def = "0",
+	  .doc = "IP MTU of the port, 68 or more, set on the port at start; "
+		 "0 = keep the PMD's (usually 1500).  Caps tcp.mss at MTU - "
+		 "40; the mbufs are sized for the largest frame (up to a "
+		 "16128-byte jumbo frame).",
 	  .linux_eq = "ip link set DEV mtu N" },
 
 	/* [tcp]: Linux names and defaults, see teardown.md */
@@ -219,6 +221,20 @@ const struct cfg_key cfg_keys[] = {
 	  .doc = "MSS advertised and largest segment sent (also capped by "
 		 "the peer's MSS and the port MTU - 40).",
 	  .linux_eq = "ip route ... advmss; TCP_MAXSEG" },
+	{ .sec = SEC_TCP, .name = "min_snd_mss", .type = T_UINT,
+	  FIELD(tcp.min_snd_mss), .min = 48, .max = 9000, .def = "48",
+	  .doc = "Smallest MSS we send with, whatever smaller MSS the peer "
+		 "announces (an MSS below the option bytes would leave no "
+		 "room for data).",
+	  .linux_eq = "net.ipv4.tcp_min_snd_mss" },
+	{ .sec = SEC_TCP, .name = "sndbuf", .type = T_BYTES,
+	  FIELD(tcp.sndbuf), .min = 4096, .max = 1u << 30, .def = "4194304",
+	  .doc = "Send queue bound per connection: the HTTP responder hands "
+		 "no further pipelined response to TCP while this many "
+		 "bytes are queued and unacknowledged (one response is "
+		 "always allowed, so the queue stays below sndbuf + one "
+		 "response).",
+	  .linux_eq = "net.ipv4.tcp_wmem (max, 4 MiB)" },
 	{ .sec = SEC_TCP, .name = "rcv_wnd", .type = T_BYTES,
 	  FIELD(tcp.rcv_wnd), .min = 536, .max = 65535u << 14,
 	  .def = "1048576",

@@ -236,6 +236,12 @@ tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen)
 			t->wscale, 65535u << t->wscale);
 		return -1;
 	}
+	if (t->min_snd_mss > t->mss) {
+		cfg_err(err, errlen, "[tcp] min_snd_mss %u is above mss %u: "
+			"segments would outgrow what we announce", t->min_snd_mss,
+			t->mss);
+		return -1;
+	}
 	if (g->burst > g->rx_desc || g->burst > g->tx_desc) {
 		cfg_err(err, errlen, "[general] burst %u is larger than "
 			"rx_desc %u or tx_desc %u", g->burst, g->rx_desc,
@@ -268,4 +274,36 @@ tt_config_validate(const struct tt_config *cfg, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* ---- what the ports need ------------------------------------------------ */
+
+uint16_t
+tt_config_mss(const struct tt_config *cfg)
+{
+	uint16_t mss = cfg->tcp.mss;
+
+	/* docs/config.md: the MSS is capped by each port's MTU - 40 (IPv4
+	 * and TCP headers without options, RFC 9293 3.7.1). */
+	for (unsigned i = 0; i < TT_MAX_PORTS; i++) {
+		const struct tt_port_config *pc = &cfg->port[i];
+
+		if (pc->present && pc->mtu != 0 && pc->mtu < TT_MSS_OVERHEAD + mss)
+			mss = pc->mtu > TT_MSS_OVERHEAD + 48 ?
+				(uint16_t)(pc->mtu - TT_MSS_OVERHEAD) : 48;
+	}
+	return mss;
+}
+
+uint32_t
+tt_config_frame_max(const struct tt_config *cfg)
+{
+	uint32_t l3 = TT_MTU_DEFAULT;
+
+	for (unsigned i = 0; i < TT_MAX_PORTS; i++)
+		if (cfg->port[i].present && cfg->port[i].mtu > l3)
+			l3 = cfg->port[i].mtu;
+	if ((uint32_t)tt_config_mss(cfg) + TT_MSS_OVERHEAD > l3)
+		l3 = (uint32_t)tt_config_mss(cfg) + TT_MSS_OVERHEAD;
+	return l3 + TT_L2_OVERHEAD;
 }

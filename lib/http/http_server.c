@@ -13,17 +13,23 @@
 struct http_conn {
 	struct http_parser p;
 	uint32_t requests;       /* requests answered on this connection */
-	uint32_t base;           /* stream offset where runs[head] starts */
+	uint32_t base;           /* stream offset where run head starts */
 	uint32_t acked;          /* stream bytes acknowledged */
+	uint32_t unsent;         /* the last responses of the runs, parsed but
+	                          * not yet handed to TCP (send queue full) */
 	uint8_t head;            /* first run in the ring */
 	uint8_t nruns;
-	uint8_t closing;         /* we decided to close: ignore further input */
+	uint8_t closing;         /* HC_CLOSING_*: ignore further input */
 	uint8_t eof;             /* the peer sent FIN */
-	struct {
-		uint8_t kind;
-		uint16_t count;
-	} runs[HTTP_RUNS];
+	/* The responses in the stream, oldest first, as runs of one kind. */
+	uint8_t run_kind[HTTP_RUNS];
+	uint16_t run_count[HTTP_RUNS];
 };
+
+/* closing: no (0); closed or closing now; to close once every parsed
+ * response is handed to TCP. */
+#define HC_CLOSING_NOW   1
+#define HC_CLOSING_AFTER 2
 
 _Static_assert(sizeof(struct http_conn) <= TCP_APP_STATE_SIZE,
 	       "HTTP state must fit in tcp_conn.app_state");
@@ -115,7 +121,7 @@ app_close(struct http_server *hs, struct tcp_conn *c)
 {
 	struct http_conn *h = hc_of(c);
 
-	h->closing = 1;
+	h->closing = HC_CLOSING_NOW;
 	tcp_app_timer(hs->stack, c, 0);
 	if (hs->cfg->rst_fraction > 0 && tt_rand01(&hs->rng) < hs->cfg->rst_fraction)
 		tcp_abort(hs->stack, c);          /* SO_LINGER {1, 0} */
@@ -125,18 +131,72 @@ app_close(struct http_server *hs, struct tcp_conn *c)
 		tcp_close(hs->stack, c);
 }
 
+/* Kind of the n-th response from the end of the runs (n >= 1). */
+static enum http_resp_kind
+kind_from_end(const struct http_conn *h, uint32_t n)
+{
+	for (unsigned i = h->nruns; i-- > 0;) {
+		unsigned r = (h->head + i) % HTTP_RUNS;
+
+		if (n <= h->run_count[r])
+			return (enum http_resp_kind)h->run_kind[r];
+		n -= h->run_count[r];
+	}
+	return HTTP_R_400;      /* not reached: unsent counts queued responses */
+}
+
+/*
+ * Hand parsed responses to TCP while its queue (sent and unacknowledged
+ * bytes) is below tcp.sndbuf, as a kernel socket's send buffer makes
+ * write() wait (Linux tcp_wmem): a client pipelining large responses can
+ * no longer push unbounded bytes into one connection's sequence space.
+ * The rest wait in the runs, in order, for on_acked.  One response always
+ * goes when the queue is empty, whatever its size.
+ */
+static void
+flush_responses(struct http_server *hs, struct tcp_conn *c)
+{
+	struct http_conn *h = hc_of(c);
+	uint32_t bound = hs->stack->cfg->sndbuf;
+
+	while (h->unsent > 0 && (bound == 0 || tcp_unacked(c) < bound)) {
+		enum http_resp_kind k = kind_from_end(h, h->unsent);
+
+		h->unsent--;
+		tcp_send(hs->stack, c, hs->tpl->t[k].len);
+	}
+	if (h->unsent > 0)
+		TT_INC(hs->st, http_sndbuf_waits);
+	else if (h->closing == HC_CLOSING_AFTER)
+		app_close(hs, c);
+}
+
+/* Close once every parsed response is on its way (at once when none
+ * waits); stops parsing now. */
+static void
+app_close_after_responses(struct http_server *hs, struct tcp_conn *c)
+{
+	struct http_conn *h = hc_of(c);
+
+	if (h->unsent == 0) {
+		app_close(hs, c);
+		return;
+	}
+	h->closing = HC_CLOSING_AFTER;
+}
+
 static void
 queue_response(struct http_server *hs, struct tcp_conn *c, enum http_resp_kind k)
 {
 	struct http_conn *h = hc_of(c);
 	unsigned last = (h->head + h->nruns - 1u) % HTTP_RUNS;
 
-	if (h->nruns > 0 && h->runs[last].kind == k && h->runs[last].count < UINT16_MAX) {
-		h->runs[last].count++;
+	if (h->nruns > 0 && h->run_kind[last] == k && h->run_count[last] < UINT16_MAX) {
+		h->run_count[last]++;
 	} else if (h->nruns < HTTP_RUNS) {
 		last = (h->head + h->nruns) % HTTP_RUNS;
-		h->runs[last].kind = (uint8_t)k;
-		h->runs[last].count = 1;
+		h->run_kind[last] = (uint8_t)k;
+		h->run_count[last] = 1;
 		h->nruns++;
 	} else {
 		/* More alternating kinds in flight than we track: a client
@@ -145,7 +205,9 @@ queue_response(struct http_server *hs, struct tcp_conn *c, enum http_resp_kind k
 		return;
 	}
 	TT_INC(hs->st, http_responses);
-	tcp_send(hs->stack, c, hs->tpl->t[k].len);
+	h->unsent++;
+	if (h->unsent == 1)
+		flush_responses(hs, c);
 }
 
 static void
@@ -176,7 +238,7 @@ on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64
 			queue_response(hs, c, HTTP_R_400);
 			if (c->flags & TF_FREED)
 				return;
-			app_close(hs, c);
+			app_close_after_responses(hs, c);
 			return;
 		}
 		data += n;
@@ -209,7 +271,7 @@ on_recv(void *arg, struct tcp_conn *c, const uint8_t *data, uint32_t len, uint64
 		if (c->flags & TF_FREED)
 			return;
 		if (!ka) {
-			app_close(hs, c);
+			app_close_after_responses(hs, c);
 			return;
 		}
 		http_parser_init(&h->p);
@@ -224,6 +286,8 @@ on_eof(void *arg, struct tcp_conn *c, uint64_t now)
 	struct http_conn *h = hc_of(c);
 
 	h->eof = 1;
+	if (h->closing == HC_CLOSING_AFTER)
+		return;         /* closes once its responses are out */
 	if (h->closing) {
 		/* We shut down first (close_mode = shutdown): now close. */
 		tcp_close(hs->stack, c);
@@ -241,7 +305,7 @@ on_eof(void *arg, struct tcp_conn *c, uint64_t now)
 		tcp_app_timer(hs->stack, c, now + (uint64_t)hs->cfg->close_wait_delay);
 		return;
 	}
-	app_close(hs, c);
+	app_close_after_responses(hs, c);
 }
 
 static void
@@ -266,16 +330,19 @@ on_acked(void *arg, struct tcp_conn *c, uint32_t bytes, uint64_t now)
 	h->acked += bytes;
 	/* Forget the responses that are wholly acknowledged. */
 	while (h->nruns > 0) {
-		uint32_t len = hs->tpl->t[h->runs[h->head].kind].len;
+		uint32_t len = hs->tpl->t[h->run_kind[h->head]].len;
 
 		if (h->acked - h->base < len)
 			break;
 		h->base += len;
-		if (--h->runs[h->head].count == 0) {
+		if (--h->run_count[h->head] == 0) {
 			h->head = (h->head + 1) % HTTP_RUNS;
 			h->nruns--;
 		}
 	}
+	/* Room in the send queue: the responses that waited go now. */
+	if (h->unsent > 0 && !(c->flags & TF_ORPHAN))
+		flush_responses(hs, c);
 }
 
 static void
@@ -289,8 +356,8 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 	unsigned first_count_used = 0;
 
 	while (len > 0 && left > 0) {
-		const struct http_template *t = &hs->tpl->t[h->runs[r].kind];
-		uint32_t count = h->runs[r].count - first_count_used;
+		const struct http_template *t = &hs->tpl->t[h->run_kind[r]];
+		uint32_t count = h->run_count[r] - first_count_used;
 		uint64_t run_len = (uint64_t)t->len * count;
 
 		if ((uint64_t)(off - start) >= run_len) {
@@ -331,7 +398,7 @@ on_drain(void *arg, struct tcp_conn *c, uint64_t now)
 	if (h->closing || c->state == TCP_SYN_RECEIVED)
 		return;         /* its response will say close */
 	if (h->eof || http_parser_idle(&h->p))
-		app_close(hs, c);
+		app_close_after_responses(hs, c);
 }
 
 static void

@@ -46,6 +46,13 @@ struct arp_pending {
 	} e[ARP_PENDING_MAX];
 };
 
+/* Token bucket of the ICMP errors we originate (icmp.c). */
+struct icmp_rate {
+	bool started;
+	uint32_t tokens;
+	uint64_t stamp;             /* us: tokens are earned from here */
+};
+
 /* Packets the net layer wants sent (ARP/ICMP replies, TCP segments). */
 typedef void (*net_tx_fn)(void *arg, struct rte_mbuf *m);
 
@@ -64,6 +71,7 @@ struct net_if {
 	struct rte_mempool *mp;
 	struct arp_cache arp;
 	struct arp_pending pend;
+	struct icmp_rate icmp_rate;
 	struct tt_stats *st;
 	net_tx_fn tx;
 	void *tx_arg;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP.
+ * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP | UDP and other
+ * protocols (ICMP unreachable).
  *
  * Every frame ends in exactly one place: handed to TCP (NET_TCP), answered
  * (ARP/ICMP reply), or freed with one drop counter incremented.  Nothing
@@ -21,6 +22,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "net/net.h"
 #include "net/net_priv.h"
@@ -106,10 +108,12 @@ tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 }
 
 /*
- * A valid packet from an on-link source tells us its MAC: learning it
- * saves an ARP round trip before we answer (and keeps busy neighbours
- * fresh in the cache).  Off-link packets come through a router; they
- * only confirm the gateway's entry when its MAC matches.
+ * A valid packet only confirms what ARP taught us: it refreshes the
+ * sender's entry (or the gateway's, for an off-link sender) when the MAC
+ * matches, and never creates or changes one.  Linux learns neighbours
+ * from ARP alone; learning from IP would let any on-link host, with one
+ * packet to a closed port, move the gateway's or a peer's address to its
+ * own MAC.
  */
 static void
 ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
@@ -117,29 +121,31 @@ ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 {
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
-	if (net_on_link(nif, src)) {
-		arp_learn(&nif->arp, src, &eth->src_addr, now);
-		if (nif->pend.n > 0)
-			arp_pending_flush(nif, src, &eth->src_addr, now);
-	}
+	if (net_on_link(nif, src))
+		arp_confirm(&nif->arp, src, &eth->src_addr, now);
 	else if (nif->gateway != 0)
 		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
 }
 
 /*
- * Parse the options of a segment into seg.  RFC 9293 3.1: every option
- * but EOL and NOP carries a length covering kind and length bytes; an
- * unknown kind is skipped by that length (MUST-6), and a length that is
- * below 2, runs past the header, or does not fit a known kind is
- * malformed (MUST-7: handled without crashing; we drop the segment).
- * MSS, window scale and SACK-permitted mean something only on a SYN
- * (RFC 9293 3.7.1, RFC 7323 2.2, RFC 2018 2), so they are reported only
- * there; timestamps on any segment.
+ * Parse the options of a segment into seg; returns false when some were
+ * malformed.  RFC 9293 3.1: every option but EOL and NOP carries a length
+ * covering kind and length bytes, and an unknown kind is skipped by it
+ * (MUST-6).  Malformed options are handled as Linux's tcp_parse_options()
+ * does (MUST-7 only asks that we survive them): a length below 2 or one
+ * running past the header ends the parsing, keeping what came before; a
+ * known kind with the wrong length is skipped by its length and ignored.
+ * The segment itself is still processed, so a SYN with a broken option is
+ * answered as if the option were absent.  MSS, window scale and
+ * SACK-permitted mean something only on a SYN (RFC 9293 3.7.1, RFC 7323
+ * 2.2, RFC 2018 2), so they are reported only there; timestamps on any
+ * segment.
  */
 static bool
 tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 {
 	bool syn = (seg->flags & TCP_F_SYN) != 0;
+	bool ok = true;
 	unsigned int i = 0;
 
 	while (i < len) {
@@ -159,30 +165,32 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 			return false;
 		switch (kind) {
 		case NET_TCPOPT_MSS:
-			if (olen != NET_TCPOLEN_MSS)
-				return false;
-			if (syn) {
+			if (olen != NET_TCPOLEN_MSS) {
+				ok = false;
+			} else if (syn) {
 				seg->opts |= TCP_OPT_MSS;
 				seg->mss = rd16(p + i + 2);
 			}
 			break;
 		case NET_TCPOPT_WSCALE:
-			if (olen != NET_TCPOLEN_WSCALE)
-				return false;
-			if (syn) {
+			if (olen != NET_TCPOLEN_WSCALE) {
+				ok = false;
+			} else if (syn) {
 				seg->opts |= TCP_OPT_WSCALE;
 				seg->wscale = RTE_MIN(p[i + 2], NET_TCP_MAX_WSCALE);
 			}
 			break;
 		case NET_TCPOPT_SACK_OK:
 			if (olen != NET_TCPOLEN_SACK_OK)
-				return false;
-			if (syn)
+				ok = false;
+			else if (syn)
 				seg->opts |= TCP_OPT_SACK_OK;
 			break;
 		case NET_TCPOPT_TS:
-			if (olen != NET_TCPOLEN_TS)
-				return false;
+			if (olen != NET_TCPOLEN_TS) {
+				ok = false;
+				break;
+			}
 			seg->opts |= TCP_OPT_TS;
 			seg->tsval = rd32(p + i + 2);
 			seg->tsecr = rd32(p + i + 6);
@@ -192,7 +200,7 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
 		}
 		i += olen;
 	}
-	return true;
+	return ok;
 }
 
 static enum net_verdict
@@ -216,7 +224,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	seg->flags = tcp->tcp_flags;
 	if (!tcp_parse_options(seg, (const uint8_t *)(tcp + 1),
 			       doff - sizeof(*tcp)))
-		NET_DROP(nif, m, drop_bad_header);
+		TT_INC(nif->st, tcp_bad_options);
 
 	seg->t.laddr = rte_be_to_cpu_32(ip->dst_addr);
 	seg->t.raddr = rte_be_to_cpu_32(ip->src_addr);
@@ -311,6 +319,32 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 	return NET_CONSUMED;
 }
 
+/*
+ * UDP: tcpterm serves no UDP port, so a well-formed datagram gets ICMP port
+ * unreachable (RFC 1122 4.1.3.1; Linux __udp4_lib_rcv with no socket);
+ * one with a bad length or checksum is dropped silently, as Linux does.
+ */
+static enum net_verdict
+udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
+	  unsigned int hlen, unsigned int l4len, uint64_t now)
+{
+	const struct rte_udp_hdr *udp;
+	unsigned int ulen;
+
+	if (l4len < sizeof(*udp))
+		NET_DROP(nif, m, drop_short);
+	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hlen);
+	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	if (ulen < sizeof(*udp) || ulen > l4len)
+		NET_DROP(nif, m, drop_bad_header);
+	/* RFC 768: a zero checksum means none was computed. */
+	if (udp->dgram_cksum != 0 && ulen == l4len &&
+	    rte_ipv4_udptcp_cksum_verify(ip, udp) != 0)
+		NET_DROP(nif, m, drop_bad_cksum);
+	icmp_send_unreach(nif, m, NET_ICMP_PORT_UNREACH, now);
+	return NET_CONSUMED;
+}
+
 static enum net_verdict
 ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	   uint64_t now)
@@ -362,8 +396,12 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		return tcp_input(nif, m, seg, ip, hlen, tot - hlen, now);
 	case IPPROTO_ICMP:
 		return icmp_input(nif, m, hlen, tot - hlen, now);
+	case IPPROTO_UDP:
+		return udp_input(nif, m, ip, hlen, tot - hlen, now);
 	default:
-		NET_DROP(nif, m, drop_not_ours);
+		/* RFC 1122 3.2.2.1: a protocol we do not speak. */
+		icmp_send_unreach(nif, m, NET_ICMP_PROT_UNREACH, now);
+		return NET_CONSUMED;
 	}
 }
 

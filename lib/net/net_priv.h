@@ -30,6 +30,11 @@
 /* RFC 7323 2.3: a shift above 14 is used as 14. */
 #define NET_TCP_MAX_WSCALE    14
 
+/* ICMP destination unreachable (RFC 792) and the codes we send. */
+#define NET_ICMP_DEST_UNREACH  3
+#define NET_ICMP_PROT_UNREACH  2
+#define NET_ICMP_PORT_UNREACH  3
+
 /* TTL of what we originate (RFC 1122 3.2.1.7; 64 as Linux uses). */
 #define NET_IP_TTL            64
 
@@ -78,6 +83,14 @@ net_mbuf_writable(const struct rte_mbuf *m)
 	return rte_mbuf_refcnt_read(m) == 1 && RTE_MBUF_DIRECT(m) &&
 		m->nb_segs == 1;
 }
+
+/* True when the ICMP error budget (Linux icmp_msgs_per_sec/burst) allows
+ * one more error now; takes the token. */
+bool icmp_rate_allow(struct icmp_rate *rl, uint64_t now);
+/* Answer m (Ethernet frame, IPv4 packet trimmed to its total length) with
+ * ICMP destination unreachable code, rate-limited; frees m. */
+void icmp_send_unreach(struct net_if *nif, struct rte_mbuf *m, uint8_t code,
+		       uint64_t now);
 
 /* Handle one ARP frame (Ethernet header at the start of m); frees m. */
 enum net_verdict arp_input(struct net_if *nif, struct rte_mbuf *m,

@@ -52,6 +52,8 @@ const char *tcp_state_name(enum tcp_state s);
 	X(arp_replies_sent,     "ARP replies sent") \
 	X(arp_requests_sent,    "ARP requests sent") \
 	X(icmp_echo_replies,    "ICMP echo replies sent") \
+	X(icmp_unreach_sent,    "ICMP port/protocol unreachable sent") \
+	X(icmp_rate_limited,    "ICMP errors not sent: rate limit (icmp_ratelimit)") \
 	X(drop_short,           "drops: frame or header too short") \
 	X(drop_bad_header,      "drops: malformed IPv4/TCP header") \
 	X(drop_bad_cksum,       "drops: bad IPv4 or TCP checksum") \
@@ -65,6 +67,9 @@ const char *tcp_state_name(enum tcp_state s);
 	X(drop_paws,            "drops: PAWS (old timestamp)") \
 	X(drop_bad_ack,         "drops: ACK of unsent data") \
 	X(drop_draining,        "drops: SYN refused while draining") \
+	X(drop_syn_fin,         "drops: SYN with FIN (Linux drops them)") \
+	X(tcp_bad_options,      "segments with malformed TCP options (option ignored)") \
+	X(tw_syn_table_full,    "SYNs to a TIME_WAIT record dropped, record kept: table full") \
 	X(conns_opened,         "connections created (SYN accepted or connect)") \
 	X(conns_established,    "connections that reached ESTABLISHED") \
 	X(conns_closed,         "connection records freed") \
@@ -126,6 +131,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(tw_drained,           "TIME_WAIT records dropped at exit") \
 	X(http_requests,        "HTTP requests parsed") \
 	X(http_responses,       "HTTP responses queued") \
+	X(http_sndbuf_waits,    "times pipelined responses waited: send queue at tcp.sndbuf") \
 	X(http_bad_requests,    "malformed requests answered with 400") \
 	X(http_keepalive_timeouts, "idle keep-alive connections closed") \
 	X(http_keepalive_limit, "connections closed at keepalive_requests") \

@@ -15,9 +15,8 @@
 
 #include <stdint.h>
 
-#include <rte_hash_crc.h>
-
 #include "tcp/tcp_seg.h"
+#include "tcp/tuple_hash.h"   /* tcp_tuple_hash: keyed, per process */
 
 struct ct_node {
 	struct ct_node *next;
@@ -29,15 +28,6 @@ struct conn_table {
 	uint32_t mask;
 	uint32_t count;
 };
-
-static inline uint32_t
-tcp_tuple_hash(const struct tcp_tuple *t)
-{
-	uint64_t a = ((uint64_t)t->laddr << 32) | t->raddr;
-	uint32_t b = ((uint32_t)t->lport << 16) | t->rport;
-
-	return rte_hash_crc_4byte(b, rte_hash_crc_8byte(a, 0x9e3779b9));
-}
 
 /* Size for about `expected` entries (rounded up to a power of two). */
 int ct_init(struct conn_table *ct, uint32_t expected);

@@ -56,9 +56,17 @@ take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *
 {
 	const struct tt_tcp_config *cfg = s->cfg;
 	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : TCP_DEFAULT_MSS;
+	uint16_t floor = cfg->min_snd_mss > TCP_MIN_SND_MSS ? cfg->min_snd_mss :
+		TCP_MIN_SND_MSS;
 
+	if (floor > cfg->mss)
+		floor = cfg->mss;   /* never above what we announced */
 	if (mss > cfg->mss)
 		mss = cfg->mss;
+	/* Linux tcp_min_snd_mss: a peer's MSS below the floor (0..11 would
+	 * wrap once the timestamp option is taken off) is raised to it. */
+	if (mss < floor)
+		mss = floor;
 	if (seg->opts & TCP_OPT_WSCALE) {
 		c->flags |= TF_WS;
 		/* RFC 7323 2.3: a shift above 14 is used as 14. */
@@ -73,7 +81,7 @@ take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *
 		c->ts_recent_stamp = ms_of(s->now);
 		mss -= 12;   /* every segment then carries the 12-byte option */
 	}
-	c->mss = mss < 64 ? 64 : mss;
+	c->mss = mss;
 	c->cwnd = s->cfg->init_cwnd * c->mss;
 	c->ssthresh = UINT32_MAX;
 }
@@ -323,10 +331,11 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 				return false;
 		}
 	} else if (ack == c->snd_una && seg->len == 0 && !(seg->flags & TCP_F_FIN) &&
-		   c->snd_max != c->snd_una &&
+		   c->snd_max != c->snd_una && c->snd_wnd != 0 &&
 		   ((uint32_t)seg->wnd << c->snd_wscale) == c->snd_wnd) {
 		/* RFC 5681 3.2: the third duplicate ACK triggers a fast
-		 * retransmit. */
+		 * retransmit (not the answers to zero-window probes: the
+		 * byte they leave unacknowledged was never lost). */
 		if (++c->dupacks == 3) {
 			uint32_t half = (c->snd_max - c->snd_una) / 2;
 
@@ -338,6 +347,12 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 			c->cwnd += c->mss;
 		}
 	}
+	/* Zero-window probing: an acceptable ACK, even one that moves
+	 * nothing, shows the peer alive, so the probes start counting
+	 * again (Linux tcp_ack: icsk_probes_out = 0), and a peer that
+	 * keeps its window shut is never dropped for it. */
+	if (c->snd_wnd == 0 && SEQ_GEQ(ack, c->snd_una))
+		c->retries = 0;
 	/* RFC 9293 3.10.7.4: window update from newer segments only. */
 	if (SEQ_LT(c->snd_wl1, seg->seq) ||
 	    (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, ack))) {
@@ -604,13 +619,22 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 		return;
 	}
 	r = tcp_tw_lookup(s, &seg->t);
+	l = r != NULL ? NULL : tcp_find_listener(s, seg->t.lport);
+	if ((r != NULL || l != NULL) &&
+	    (seg->flags & (TCP_F_SYN | TCP_F_FIN)) == (TCP_F_SYN | TCP_F_FIN)) {
+		/* No new connection from SYN+FIN: Linux drops it in LISTEN
+		 * (tcp_rcv_state_process), also when a TIME_WAIT record
+		 * passed it on as a new incarnation.  A closed port still
+		 * answers RST below, as Linux. */
+		TT_INC(s->st, drop_syn_fin);
+		return;
+	}
 	if (r != NULL) {
 		if (s->fault != NULL && tcp_fault_rx_tw(s, seg))
 			return;
 		tcp_tw_input(s, r, seg);
 		return;
 	}
-	l = tcp_find_listener(s, seg->t.lport);
 	if (l != NULL) {
 		listen_input(s, l, seg);
 		return;

@@ -180,13 +180,11 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 	}
 	if (!sent && (c->flags & TF_ACK_NOW))
 		tcp_send_ack(s, c);
-	if (c->snd_nxt != c->snd_una && c->t_rtx == 0)
-		tcp_arm_rto(s, c);
-	else if (c->t_rtx == 0 && c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end))
-		/* RFC 9293 3.8.6.1: a zero window with data waiting and
-		 * nothing in flight to time out: the persist timer (the RTO
-		 * path, whose tcp_retransmit sends the window probe) keeps
-		 * asking, so a lost window update cannot stall us for ever. */
+	/* Data waiting behind a zero window arms the timer as well: its
+	 * expiry sends the window probe (RFC 9293 3.8.6.1), else a peer
+	 * that shut its window with nothing in flight stalls us forever. */
+	if (c->t_rtx == 0 && (c->snd_nxt != c->snd_una ||
+			      (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end))))
 		tcp_arm_rto(s, c);
 	else
 		conn_timer_update(s, c);
@@ -323,7 +321,6 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	c->snd_nxt = c->snd_una;
 	c->t_rtx = 0;
 	tcp_output(s, c);
-	/* (tcp_output armed the persist timer already when it sent nothing.) */
 	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
 		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,
 		 * one byte beyond the window, on the RTO schedule. */
@@ -332,9 +329,12 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 		seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
 		seg.len = 1;
 		xmit(s, c, &seg, seg.seq - (c->iss + 1));
-		c->snd_nxt++;
-		if (SEQ_GT(c->snd_nxt, c->snd_max))
-			c->snd_max = c->snd_nxt;
+		/* snd_nxt stays: a peer with a shut window drops the byte, and
+		 * when the window opens the data must restart at snd_una, not
+		 * after a hole (BSD pulls snd_nxt back the same way).  snd_max
+		 * covers it so an ACK of the byte is acceptable. */
+		if (SEQ_GT(c->snd_nxt + 1, c->snd_max))
+			c->snd_max = c->snd_nxt + 1;
 		tcp_arm_rto(s, c);
 	}
 }

@@ -17,6 +17,7 @@
 
 /* Linux constants that are not knobs. */
 #define TCP_DEFAULT_MSS       536     /* RFC 9293 3.7.1, no MSS option */
+#define TCP_MIN_SND_MSS       48      /* TCP_MIN_SND_MSS: 40 B of options + 8 of data */
 #define TCP_OOW_RATE_US       500000  /* tcp_invalid_ratelimit: 500 ms */
 #define TCP_CHALLENGE_PER_SEC 1000    /* tcp_challenge_ack_limit */
 #define TCP_PAWS_24DAYS_MS    (24ull * 24 * 3600 * 1000)  /* RFC 7323 5.5 */

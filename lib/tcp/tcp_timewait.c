@@ -176,6 +176,14 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 			tw_send_ack(s, r);
 			return;
 		}
+		if (s->free_list == NULL) {
+			/* No record for the new incarnation: keep the old
+			 * one (its 2MSL still guards the tuple) and drop the
+			 * SYN, which the peer retransmits; killing it first
+			 * would lose the record and answer RST. */
+			TT_INC(s->st, tw_syn_table_full);
+			return;
+		}
 		tw_kill(s, r);
 		TT_INC(s->st, tw_syn_accepted);
 		tcp_passive_open(s, l, seg, isn);

@@ -166,3 +166,20 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 	}
 	return n;
 }
+
+uint32_t
+tw_walk_count(const struct tw_table *tw)
+{
+	uint32_t n = 0;
+
+	if (tw->rec == NULL)
+		return 0;
+	for (uint32_t b = 0; b <= tw->mask; b++) {
+		uint32_t hops = 0;
+
+		for (uint32_t i = tw->buckets[b]; i != TW_NIL && hops < tw->capacity;
+		     i = tw->rec[i].hnext, hops++)
+			n++;
+	}
+	return n;
+}

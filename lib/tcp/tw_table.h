@@ -81,6 +81,13 @@ struct tw_rec *tw_oldest(const struct tw_table *tw);
  */
 uint32_t tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget);
 
+/*
+ * Count the records reachable through the hash chains, walking every bucket
+ * (bounded by capacity per chain).  Independent of tw->count and of the
+ * stack's TIME_WAIT gauge: the exit report compares the three.
+ */
+uint32_t tw_walk_count(const struct tw_table *tw);
+
 static inline uint32_t
 tw_count(const struct tw_table *tw)
 {

@@ -11,21 +11,12 @@ TT_RING_CONF=$TT_SOURCE_DIR/config/ring-both.conf
 # Counters that count a failed connect, for any reason.
 TT_CONNECT_FAILED='c["connect_failed_refused"] + c["connect_failed_timeout"] + c["connect_failed_table_full"]'
 
-# TIME_WAIT records alive = created minus every way one ends, including a
-# connect that reused the record's tuple (tw_reused), which lib.sh's
-# TT_TW_BALANCE, written for the server, leaves out.
-TT_TW_BALANCE_CLIENT="$TT_TW_BALANCE"   # lib.sh counts tw_reused now
-
 # tt_client_begin [TOOL...]: like tt_e2e_begin, for tests that need no tap
 # and no namespace (ring_pair, memif): skip (77) unless this can run, then
 # names, trap, work directory.
 tt_client_begin()
 {
-	local t
-	for t in python3 "$@"; do
-		command -v "$t" >/dev/null 2>&1 ||
-			tt_skip "'$t' not installed (run scripts/deps.sh)"
-	done
+	tt_tools_need python3 "$@"
 	[ -x "$TCPTERM" ] || tt_die "tcpterm binary not found at $TCPTERM"
 	tt_names
 	tt_trap
@@ -38,28 +29,6 @@ tt_lcores_need()
 	local n
 	n=$(nproc)
 	[ "$n" -ge "$1" ] || tt_skip "needs $1 cores, this machine has $n"
-}
-
-# A check on a known tcpterm bug: reported as TAP "not ok ... # TODO" (not a
-# failure) while the bug stands, so the rest of the test still gates; with
-# TT_STRICT=1 it counts as a failure.  When it passes the TODO can go.
-# tt_json_check_known WHICH DESCRIPTION EXPR BUG
-tt_json_check_known()
-{
-	local which=$1 what=$2 expr=$3 bug=$4 out
-	if tt_json_true "$TT_STATS_JSON" "$which" "$expr"; then
-		tt_ok "$what"
-		return 0
-	fi
-	if [ -n "${TT_STRICT:-}" ]; then
-		tt_json_check "$which" "$what" "$expr"
-		return 1
-	fi
-	TT_CHECKS=$((TT_CHECKS + 1))
-	printf 'not ok %d - %s # TODO known bug: %s\n' "$TT_CHECKS" "$what" "$bug"
-	out=$(tt_json "$TT_STATS_JSON" "$which" "$expr" 2>&1)
-	printf '    %s -> %s\n' "$expr" "$out"
-	return 0
 }
 
 # tt_ring_run NAME LCORES [tcpterm option...]: run tcpterm on ring_pair

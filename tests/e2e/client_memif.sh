@@ -18,13 +18,10 @@ set -u
 # How long the client runs once its traffic flows (the memif link takes a
 # moment to come up after the client starts).
 RUN_SECS=4
-
-# app/worker.c drain_step -> tcp_stack_drain: on SIGTERM the client closes
-# every open connection at once, also those still waiting for their
-# response; the response then meets a closed socket and is answered with
-# RST, so up to "concurrency" requests go unanswered.  (wrk, like Linux
-# clients generally, lets a request in flight finish.)
-DRAIN_BUG="the client's drain closes connections with a request in flight: their responses get RST"
+# 2^12 descriptors per memif ring (default 2^10): room for a few hundred ms
+# of traffic while the peer process waits for a core, so a busy machine
+# loses fewer packets.
+MEMIF_RSIZE=12
 
 tt_client_begin
 tt_lcores_need 2
@@ -48,7 +45,7 @@ start_tcpterm()
 	mem=$(tt_eal_mem)
 	# shellcheck disable=SC2086 # mem and TT_EAL_EXTRA are word lists
 	set -- -l "$lcore" --no-pci --file-prefix="$prefix" $mem $TT_EAL_EXTRA \
-		--vdev="net_memif0,role=$role,socket=$SOCK,socket-abstract=no" \
+		--vdev="net_memif0,role=$role,socket=$SOCK,socket-abstract=no,rsize=$MEMIF_RSIZE" \
 		-- -c "$TT_SOURCE_DIR/config/$conf" \
 		--stats-json "$TT_WORKDIR/$name.json" "$@"
 	echo "$TCPTERM $*" >"$TT_WORKDIR/$name.cmd"
@@ -133,20 +130,6 @@ if not ok:
         print("      %s[%r] = %s" % (d, key, (k if d == "kc" else v)["c"][key]))
 sys.exit(0 if ok else 1)' "$C" "$S" "$1"
 	}
-	check_both_known()
-	{
-		local out
-		if out=$(both "$2" 2>&1); then
-			tt_ok "$1"
-		elif [ -n "${TT_STRICT:-}" ]; then
-			tt_fail "$1"
-			printf '    %s\n%s\n' "$2" "$out"
-		else
-			TT_CHECKS=$((TT_CHECKS + 1))
-			printf 'not ok %d - %s # TODO known bug: %s\n' "$TT_CHECKS" "$1" "$3"
-			printf '    %s\n%s\n' "$2" "$out"
-		fi
-	}
 	check_both()
 	{
 		local out
@@ -159,14 +142,14 @@ sys.exit(0 if ok else 1)' "$C" "$S" "$1"
 	}
 
 	TT_STATS_JSON=$C
-	tt_json_check final "$cl: client made connections" 'c["http_client_responses"] > 1000'
+	tt_json_check final "$cl: client made connections (responses >= 90 % of connects started)" 'c["http_client_responses"] >= 0.9 * c["connects_started"] > 0'
 	tt_json_check final "$cl: client: 0 connects failed" "$TT_CONNECT_FAILED == 0"
 	tt_json_check final "$cl: client: 0 bad responses" 'c["http_client_bad_responses"] == 0'
-	tt_json_check_known final "$cl: client: responses == requests" \
-		'c["http_client_responses"] == c["http_client_requests"]' "$DRAIN_BUG"
+	tt_json_check final "$cl: client: responses == requests" \
+		'c["http_client_responses"] == c["http_client_requests"]'
 	tt_json_check final "$cl: client: every mbuf returned" 'j["mbufs_in_use"] == 0'
 	tt_json_check final "$cl: client: TIME_WAIT records all accounted for" \
-		"$TT_TW_BALANCE_CLIENT"
+		"$TT_TW_BALANCE"
 	TT_STATS_JSON=$S
 	tt_json_check final "$cl: server: every mbuf returned" 'j["mbufs_in_use"] == 0'
 	tt_json_check final "$cl: server: TIME_WAIT records all accounted for" "$TT_TW_BALANCE"
@@ -176,15 +159,24 @@ sys.exit(0 if ok else 1)' "$C" "$S" "$1"
 		'kc["conns_established"] == vc["conns_established"]'
 	check_both "$cl: requests sent by the client == requests the server got" \
 		'kc["http_client_requests"] == vc["http_requests"] == vc["http_responses"]'
-	check_both_known "$cl: no RST either way" \
-		'kc["rsts_sent"] + kc["rsts_received"] + vc["rsts_sent"] + vc["rsts_received"] == 0' "$DRAIN_BUG"
+	# No RST either way, unless packets were lost or retransmitted (a memif
+	# ring full, or a process that waited for a core longer than the RTO,
+	# on this 2-core machine).  Those leave two legitimate kinds of RST:
+	# the closer's TIME_WAIT re-ACKs a retransmitted FIN and the re-ACK
+	# reaches a peer that already closed, which answers with RST as Linux
+	# answers a segment for no socket (drop_no_conn, drop_no_listener),
+	# killing the TIME_WAIT record (rfc1337 = 0); and a LAST_ACK whose
+	# peer already exited is aborted by the drain (aborts_drain).  Every
+	# RST sent must be one of those, and none may come without a cause.
+	check_both "$cl: no RST, or after loss/retransmission only RSTs for no socket or a drain abort" \
+		'kc["rsts_sent"] + kc["rsts_received"] + vc["rsts_sent"] + vc["rsts_received"] == 0 or (sum(x["tx_ring_full"] + x["fin_retransmits"] + x["data_retransmits"] + x["syn_retransmits"] + x["synack_retransmits"] for x in (kc, vc)) > 0 and kc["rsts_sent"] == kc["drop_no_listener"] + kc["drop_no_conn"] + kc["aborts_drain"] and vc["rsts_sent"] == vc["drop_no_listener"] + vc["drop_no_conn"] + vc["aborts_drain"] and vc["rsts_received"] <= kc["rsts_sent"] and kc["rsts_received"] <= vc["rsts_sent"])'
 	if [ "$cl" = client ]; then
 		check_both "client closed first: TIME_WAIT on the client, none on the server" \
 			'kc["tw_created"] > 0 and vc["tw_created"] == 0 and vc["active_closes"] == 0'
 		check_both "client closed first: every client close left TIME_WAIT but those its drain cut" \
 			'kc["active_closes"] - kc["tw_created"] == kc["http_client_requests"] - kc["http_client_responses"]'
-		check_both_known "client closed first: client active closes == server passive closes == TIME_WAIT created" \
-			'kc["active_closes"] == vc["passive_closes"] == kc["conns_established"] == kc["tw_created"]' "$DRAIN_BUG"
+		check_both "client closed first: client active closes == server passive closes == TIME_WAIT created" \
+			'kc["active_closes"] == vc["passive_closes"] == kc["conns_established"] == kc["tw_created"]'
 	else
 		check_both "server closed first: TIME_WAIT on the server, none on the client" \
 			'vc["tw_created"] > 0 and kc["tw_created"] == 0 and kc["tw_reused"] == 0'
@@ -193,8 +185,8 @@ sys.exit(0 if ok else 1)' "$C" "$S" "$1"
 		TT_STATS_JSON=$S
 		tt_json_check final "server closed first: its TIME_WAIT came from its active closes" \
 			"$TT_TW_FROM_ACTIVE"
-		check_both_known "server closed first: server active closes == client passive closes" \
-			'vc["active_closes"] == kc["passive_closes"] == vc["conns_established"]' "$DRAIN_BUG"
+		check_both "server closed first: server active closes == client passive closes" \
+			'vc["active_closes"] == kc["passive_closes"] == vc["conns_established"]'
 	fi
 }
 

@@ -29,7 +29,7 @@ tt_json_check final "tw_reuse=1: every connection answered" \
 tt_json_check final "tw_reuse=1: connections beyond the port range reused TIME_WAIT tuples" \
 	"c[\"tw_reused\"] > 0 and c[\"tw_reused\"] >= c[\"connects_started\"] - $PORTS"
 tt_json_check final "tw_reuse=1: no record expired (time_wait = 60 s)" 'c["tw_expired"] == 0'
-tt_json_check final "tw_reuse=1: TIME_WAIT records all accounted for" "$TT_TW_BALANCE_CLIENT"
+tt_json_check final "tw_reuse=1: TIME_WAIT records all accounted for" "$TT_TW_BALANCE"
 
 tt_ring_run reuse_off 0 --duration 4 --set tcp.time_wait=60 --set tcp.tw_reuse=0 \
 	--set client.closer=client

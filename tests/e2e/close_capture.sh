@@ -17,11 +17,7 @@ tt_e2e_begin ab tcpdump
 tt_up --set tcp.time_wait=600 || tt_abort "tcpterm up and answering HTTP on $TT_IF"
 
 CAP=$TT_WORKDIR/close.pcap
-tt_spawn ip netns exec "$TT_NS" tcpdump -i "$TT_IF" -nn -S -U -s 128 -B 16384 -w "$CAP" \
-	"tcp port 80" 2>"$TT_WORKDIR/tcpdump.err"
-TCPDUMP_PID=${TT_PIDS[-1]}
-_cap_ready() { grep -q "listening on" "$TT_WORKDIR/tcpdump.err"; }
-tt_wait_for 20 "tcpdump to start" _cap_ready || tt_abort "tcpdump started"
+tt_capture_start "$CAP" "tcp port 80" || tt_abort "tcpdump started"
 
 N=300
 tt_ns_run -o "$TT_WORKDIR/ab.txt" timeout --foreground 60 ab -q -n $N -c 10 \
@@ -36,7 +32,7 @@ _tcpterm_settled()
 }
 tt_check "tcpterm has no connection left but TIME_WAIT" \
 	tt_wait_for 30 "connections to close" _tcpterm_settled
-tt_stop_pid "$TCPDUMP_PID" 10
+tt_check "the capture holds every packet tcpdump's filter saw" tt_capture_stop
 
 tcpdump -nn -S -r "$CAP" 2>/dev/null >"$TT_WORKDIR/close.txt"
 read -r conns clean four three rst ours_first idle < <(python3 - "$TT_WORKDIR/close.txt" \
@@ -91,7 +87,7 @@ echo "  capture: $conns connections ($idle opened by ab and closed unused), $cle
 	"$three three-way)"
 tt_check "the capture holds every connection ab made ($conns >= $N)" [ "${conns:-0}" -ge $N ]
 tt_check "every connection closed cleanly, no RST ($clean == $conns, rst $rst)" \
-	[ "${clean:-0}" = "${conns:-x}" ] && [ "${rst:-1}" = 0 ]
+	eval '[ "${clean:-0}" = "${conns:-x}" ] && [ "${rst:-1}" = 0 ]'
 tt_check "tcpterm sent the first FIN on every connection that carried a request" \
 	[ "$((ours_first + idle))" = "${conns:-x}" ]
 tt_json_check nonfinal "tcpterm holds one TIME_WAIT per connection it closed" \

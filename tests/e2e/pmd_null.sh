@@ -29,4 +29,40 @@ tt_json_check final "every null frame is a counted drop" \
 	'c["drop_short"] + c["drop_not_ours"] + c["drop_bad_header"] + c["drop_bad_cksum"] >= c["pkts_rx"]'
 tt_json_check final "nothing was taken for TCP" 'c["conns_opened"] == 0'
 tt_json_check final "every mbuf returned (mbufs_in_use == 0)" 'j["mbufs_in_use"] == 0'
+
+# ---- the second Ctrl-C (README: "A second Ctrl-C ends the drain at once").
+# Client mode on net_null: SYNs go nowhere, so connections sit in SYN_SENT
+# retransmitting (syn_retries 6: ~25 s) and a drain with drain_time 300 s
+# would wait for them.  The first SIGINT starts the drain (tcpterm stays);
+# the second ends it at once: exit 0, the final line written, SYN_SENT left.
+JSON2=$TT_WORKDIR/ctrlc.json
+# shellcheck disable=SC2046 # word list
+"$TCPTERM" -l "$TT_LCORES" --no-pci --vdev=net_null0,no-rx=1 --file-prefix="$TT_PREFIX" \
+	$(tt_eal_mem) -- -c "$TT_SOURCE_DIR/config/null.conf" --duration 0 \
+	--set general.drain_time=300000 --set tcp.syn_retries=6 --set client.concurrency=100 \
+	--stats-json "$JSON2" >"$TT_WORKDIR/ctrlc.log" 2>&1 </dev/null &
+TT_SERVER_PID=$!
+TT_STATS_JSON=$JSON2
+_syn_sent() { tt_json_true "$JSON2" nonfinal 's["SYN_SENT"] > 0'; }
+tt_wait_for -s 30 "connections in SYN_SENT" _syn_sent || tt_abort "client mode on net_null started"
+kill -INT "$TT_SERVER_PID"
+# Two more stats lines after the first signal: it is draining, not gone.
+n0=$(tt_json_lines "$JSON2")
+_two_lines() { [ "$(tt_json_lines "$JSON2")" -ge $((n0 + 2)) ]; }
+tt_wait_for -s 10 "two stats lines after the first SIGINT" _two_lines
+tt_check "after the first SIGINT tcpterm is still draining" tt_server_alive
+t0=$(tt_now_ms)
+kill -INT "$TT_SERVER_PID"
+_gone() { ! tt_server_alive; }
+tt_wait_for 10 "tcpterm to exit after the second SIGINT" _gone
+dt=$(($(tt_now_ms) - t0))
+wait "$TT_SERVER_PID"
+rc=$?
+TT_SERVER_PID=
+tail -n 6 "$TT_WORKDIR/ctrlc.log"
+tt_check "the second SIGINT ended the drain at once (exit after ${dt} ms < 5000)" [ "$dt" -lt 5000 ]
+tt_check "tcpterm exited 0 after the second SIGINT (status $rc)" [ "$rc" = 0 ]
+tt_json_check last "final line written, SYN_SENT connections left by the cut drain" \
+	'j.get("final") is True and j["left"]["SYN_SENT"] > 0'
+tt_json_check final "every mbuf returned (mbufs_in_use == 0)" 'j["mbufs_in_use"] == 0'
 tt_e2e_end

@@ -18,6 +18,7 @@ tt_e2e_begin wrk
 tt_up --set tcp.time_wait=600 ||
 	tt_abort "tcpterm up and answering HTTP on $TT_IF"
 
+base=$(tt_baseline 'c["http_responses"]') || tt_abort "a quiet stats line before wrk"
 tt_ns_run -o "$TT_WORKDIR/wrk.txt" timeout --foreground 60 \
 	wrk -t1 -c64 -d5s -H 'Connection: close' "http://$TT_SERVER_IP/"
 rc=$?
@@ -29,12 +30,15 @@ tt_wait_quiet
 n=$TT_WRK_REQUESTS
 tt_json_show nonfinal conns_opened http_responses active_closes passive_closes \
 	tw_created tw_syn_accepted TIME_WAIT rsts_sent rsts_received
-tt_json_check nonfinal "tcpterm answered every request wrk counted ($n)" \
-	"c[\"http_responses\"] >= $n"
+# wrk counts the responses it read; when it stops it drops the requests it
+# has in flight (at most one per connection) whose responses tcpterm may
+# have sent.
+tt_json_check nonfinal "tcpterm answered what wrk counted, plus at most 64 in flight ($n)" \
+	"$n <= c['http_responses'] - $base <= $n + 64"
 tt_json_check nonfinal "tcpterm closed first after each response (active_closes >= $n)" \
 	"c[\"active_closes\"] >= $n"
 tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held" "$TT_TW_BALANCE"
+tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
 # The client closes first only the connections it had open when it

@@ -95,7 +95,7 @@ accounted(const struct tt_stats *st)
 
 	return c[TT_C_arp_rx] + c[TT_C_icmp_echo_replies] + c[TT_C_drop_short] +
 		c[TT_C_drop_bad_header] + c[TT_C_drop_bad_cksum] + c[TT_C_drop_ip_fragment] +
-		c[TT_C_drop_not_ours];
+		c[TT_C_drop_not_ours] + c[TT_C_icmp_unreach_sent] + c[TT_C_icmp_rate_limited];
 }
 
 int

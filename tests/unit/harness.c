@@ -38,6 +38,8 @@ h_default_config(struct tt_tcp_config *cfg)
 	cfg->sack = true;
 	cfg->wscale = 7;
 	cfg->mss = 1460;
+	cfg->min_snd_mss = 48;
+	cfg->sndbuf = 4u << 20;
 	cfg->rcv_wnd = 1u << 20;
 	cfg->init_cwnd = 10;
 	cfg->keepalive = false;

@@ -497,7 +497,7 @@ static const struct bad_value bad_values[] = {
 	{ "port0", "ip", "198.18.0/24", "A.B.C.D/1..32" },
 	{ "port0", "ip", "0.0.0.0/8", "A.B.C.D/1..32" },
 	{ "port7", "gateway", "1.2.3.4.5", "IPv4 address" },
-	{ "port1", "mtu", "65536", "0..65535" },
+	{ "port1", "mtu", "16111", "0..16110" },
 	{ "client", "targets", "198.18.0.1", "A.B.C.D:port" },
 	{ "client", "targets", "198.18.0.1:0", "A.B.C.D:port" },
 	{ "client", "targets", "198.18.0.1:80,198.18.0.1:80", "listed twice" },
@@ -954,6 +954,60 @@ test_validate_catches_inconsistencies(void **state)
 	}
 }
 
+/*
+ * MTU and MSS: tcp.mss is capped by every [portN] mtu (MTU - 40), the
+ * mbufs must hold the largest frame (Ethernet + VLAN + max(MTU, MSS + 40)),
+ * and impossible values are refused with one line.
+ */
+static void
+test_mtu_caps_mss_and_sizes_frames(void **state)
+{
+	struct tt_config c;
+	char err[512] = "";
+
+	(void)state;
+	base_config(&c);
+	assert_int_equal(tt_config_mss(&c), 1460);
+	assert_int_equal(tt_config_frame_max(&c), 1518);
+
+	/* A smaller MTU caps the MSS. */
+	set_ok(&c, "port0.mtu=1000");
+	assert_int_equal(tt_config_mss(&c), 960);
+	assert_int_equal(tt_config_frame_max(&c), 1518);
+	/* The smallest MTU of all ports wins. */
+	set_ok(&c, "port1.ip=198.18.1.1/24");
+	set_ok(&c, "port1.mtu=576");
+	assert_int_equal(tt_config_mss(&c), 536);
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), 0);
+
+	/* Jumbo: tcp.mss 9000 on 9000-byte MTUs is 8960; the frames need
+	 * 9018 bytes of mbuf, not 2 KB. */
+	base_config(&c);
+	set_ok(&c, "tcp.mss=9000");
+	set_ok(&c, "port0.mtu=9000");
+	assert_int_equal(tt_config_mss(&c), 8960);
+	assert_int_equal(tt_config_frame_max(&c), 9018);
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), 0);
+	/* Without an MTU the PMD's applies at start; the mbufs still fit
+	 * the MSS. */
+	set_ok(&c, "port0.mtu=0");
+	assert_int_equal(tt_config_mss(&c), 9000);
+	assert_int_equal(tt_config_frame_max(&c), 9058);
+
+	/* Beyond a jumbo frame: refused by the key's range. */
+	base_config(&c);
+	assert_int_equal(tt_config_set(&c, "port0.mtu=20000", err, sizeof(err)), -1);
+	assert_one_line(err);
+	assert_contains(err, "16110");
+	/* A floor above what we announce. */
+	base_config(&c);
+	set_ok(&c, "tcp.mss=1000");
+	set_ok(&c, "tcp.min_snd_mss=1200");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_one_line(err);
+	assert_contains(err, "min_snd_mss 1200 is above mss 1000");
+}
+
 static void
 test_validate_accepts_reachable_clients(void **state)
 {
@@ -1103,6 +1157,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_big_files),
 		cmocka_unit_test(test_validate_catches_inconsistencies),
 		cmocka_unit_test(test_validate_accepts_reachable_clients),
+		cmocka_unit_test(test_mtu_caps_mss_and_sizes_frames),
 		cmocka_unit_test(test_reference_loads_back_as_defaults),
 		cmocka_unit_test(test_docs_cover_every_key),
 	};

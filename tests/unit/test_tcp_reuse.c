@@ -6,6 +6,7 @@
  * limit TIME_WAIT": delay, timestamps, loopback, ISN) and a full
  * connect / active close / reuse run on the harness stack.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -84,6 +84,31 @@ test_insert_lookup_remove(void **state)
 	tw_free(&tw);
 }
 
+/* tw_walk_count finds the records through the hash chains, not tw->count:
+ * after inserts, removals and expiries it agrees with what is really there. */
+static void
+test_walk_count(void **state)
+{
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 64), 0);
+	assert_int_equal(tw_walk_count(&tw), 0);
+	for (uint32_t i = 0; i < 40; i++)
+		assert_non_null(add(&tw, i, 100 + i));
+	assert_int_equal(tw_walk_count(&tw), 40);
+	for (uint32_t i = 0; i < 40; i += 4)
+		tw_remove(&tw, find(&tw, i));
+	assert_int_equal(tw_walk_count(&tw), 30);
+	assert_int_equal(tw_expire(&tw, 109, 100), 7);   /* 1, 2, 3, 5, 6, 7, 9 */
+	assert_int_equal(tw_walk_count(&tw), 23);
+	/* A count field that drifted does not fool the walk. */
+	tw.count = 5;
+	assert_int_equal(tw_walk_count(&tw), 23);
+	tw.count = 23;
+	tw_free(&tw);
+}
+
 static void
 test_collisions(void **state)
 {
@@ -334,6 +359,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_insert_lookup_remove),
+		cmocka_unit_test(test_walk_count),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_fifo_order_with_restart),
