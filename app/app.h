@@ -8,6 +8,7 @@
  * process-wide run state.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ struct delayq {
 
 struct worker {
 	unsigned lcore_id;
+	int tid;                       /* its thread (for the reporter's schedstat) */
 	unsigned idx;                  /* 0..n_workers-1; also the queue id */
 	unsigned n_ports;
 	struct net_if nif[TT_MAX_PORTS];
@@ -94,13 +96,31 @@ struct tt_app {
 	struct http_templates tpl;
 	uint64_t tsc_hz;
 	uint64_t tsc0;
-	volatile int phase;            /* enum tt_phase, set by main/signals */
+	uint64_t us_mult;              /* 2^APP_US_SHIFT us per TSC cycle */
+	volatile int phase;            /* enum tt_phase: signals, the reporter */
 	volatile int signals;
+	/* The reporter thread (report.c): main asks it to stop, with or
+	 * without the final summary, once every worker has returned. */
+	pthread_t reporter;
+	bool reporter_on;
+	int report_stop;               /* REPORT_* below; atomic accesses */
+	unsigned mbufs_in_use;         /* for the final summary */
 };
+
+enum { REPORT_RUN = 0, REPORT_STOP, REPORT_STOP_FINAL };
 
 extern struct tt_app tt_app;
 
-/* Microseconds since start. */
+/* Microseconds since start, now or at TSC value tsc (a multiply and a
+ * shift: no division in the poll loop, no overflow for centuries). */
+#define APP_US_SHIFT 40
+static inline uint64_t
+app_tsc_to_us(uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - tt_app.tsc0) * tt_app.us_mult) >>
+			  APP_US_SHIFT);
+}
+
 uint64_t app_now_us(void);
 
 /* port.c */
@@ -119,10 +139,11 @@ int worker_main(void *arg);
 int client_setup(struct tt_app *app);
 void client_teardown(struct worker *w);
 
-/* report.c */
+/* report.c: every print of the statistics runs on the reporter, a control
+ * thread (not an lcore), so no worker ever formats or writes them. */
 void report_start(struct tt_app *app);
-void report_tick(struct tt_app *app, uint64_t now);
-void report_final(struct tt_app *app, unsigned mbufs_in_use);
+int report_thread_start(struct tt_app *app);
+void report_thread_stop(struct tt_app *app, bool final, unsigned mbufs_in_use);
 int report_telemetry_init(struct tt_app *app);
 
 #endif

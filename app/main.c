@@ -33,7 +33,7 @@ struct tt_app tt_app;
 uint64_t
 app_now_us(void)
 {
-	return (rte_rdtsc() - tt_app.tsc0) * 1000000ull / tt_app.tsc_hz;
+	return app_tsc_to_us(rte_rdtsc());
 }
 
 static void
@@ -270,6 +270,7 @@ main(int argc, char **argv)
 	}
 	app->tsc_hz = rte_get_tsc_hz();
 	app->tsc0 = rte_rdtsc();
+	app->us_mult = (uint64_t)(((unsigned __int128)1000000 << APP_US_SHIFT) / app->tsc_hz);
 	/* Let dpdk-dumpcap (or dpdk-pdump) attach from outside, as a secondary
 	 * process with this --file-prefix: nothing runs per packet until one
 	 * does. */
@@ -347,6 +348,8 @@ main(int argc, char **argv)
 	printf("; TIME_WAIT %.1f s; Ctrl-C drains and exits\n", app->cfg.tcp.time_wait / 1e6);
 	fflush(stdout);
 
+	if (report_thread_start(app) < 0)
+		goto out;
 	/* Workers on every other lcore; the main lcore runs one too. */
 	for (unsigned i = 0; i < app->n_workers; i++)
 		if (app->workers[i]->lcore_id != rte_get_main_lcore())
@@ -365,8 +368,7 @@ out:
 	rte_pdump_uninit();
 	ports_close(app);
 	mbufs_in_use = app->mp ? rte_mempool_in_use_count(app->mp) : 0;
-	if (rc == 0)
-		report_final(app, mbufs_in_use);
+	report_thread_stop(app, rc == 0, mbufs_in_use);
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		worker_teardown(app->workers[i]);
 		rte_free(app->workers[i]);

@@ -219,7 +219,7 @@ ports_init(struct tt_app *app)
 		printf("lcore %u -> queue %u on port(s)", w->lcore_id, w->idx);
 		for (unsigned p = 0; p < app->n_ports; p++)
 			printf(" %u", app->port_ids[p]);
-		printf("%s\n", w->lcore_id == rte_get_main_lcore() ? " (main lcore: also reports)" : "");
+		printf("%s\n", w->lcore_id == rte_get_main_lcore() ? " (main lcore)" : "");
 	}
 	return 0;
 }

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Reporting: the per-second console line, --stats-json lines and the
- * /tcpterm/... telemetry commands.  Reads every worker's counters without
- * locks (see stats.h); runs on the main lcore between its own bursts.
+ * Reporting: the per-second console line, --stats-json lines, the move to
+ * the drain at --duration, the final summary, and the /tcpterm/...
+ * telemetry commands.  It all runs on a control thread (the reporter, not
+ * an lcore), which reads every worker's counters without locks
+ * (tt_stats_load, stats.h): the workers only count.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+#include <rte_lcore.h>
 #include <rte_telemetry.h>
 
 #include "app.h"
@@ -66,6 +71,67 @@ sum(struct tt_app *app, struct tt_stats *out)
 	tt_stats_sum(out, in, app->n_workers);
 }
 
+/* Per-lcore poll cycles, at the last report (for the interval's busy
+ * share). */
+static struct {
+	uint64_t busy, idle;
+} cyc_prev[RTE_MAX_LCORE];
+
+/* The kernel's view of a worker thread: ns it ran on a CPU and ns it
+ * waited, runnable, for one (/proc/.../schedstat).  The TSC counts both, so
+ * cycles charged to polls while the thread waited were another thread's:
+ * on a shared machine this says how far cycles_busy can be trusted.
+ * False when the thread is gone or the kernel does not say. */
+static bool
+lcore_sched(const struct worker *w, uint64_t *run_ns, uint64_t *wait_ns)
+{
+	int tid = __atomic_load_n(&w->tid, __ATOMIC_RELAXED);
+	char path[64];
+	FILE *f;
+	bool ok;
+
+	if (tid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/task/%d/schedstat", tid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	ok = fscanf(f, "%" SCNu64 " %" SCNu64, run_ns, wait_ns) == 2;
+	fclose(f);
+	return ok;
+}
+
+static void
+lcores_json(FILE *f, struct tt_app *app, bool final)
+{
+	fprintf(f, "\"tsc_hz\": %" PRIu64 ", \"lcores\": [", app->tsc_hz);
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		const struct worker *w = app->workers[i];
+		uint64_t pb = tt_load_u64(&w->st.c[TT_C_polls_busy]);
+		uint64_t pi = tt_load_u64(&w->st.c[TT_C_polls_idle]);
+		uint64_t cb = tt_load_u64(&w->st.c[TT_C_cycles_busy]);
+		uint64_t ci = tt_load_u64(&w->st.c[TT_C_cycles_idle]);
+		uint64_t db = final ? cb : cb - cyc_prev[i].busy;
+		uint64_t di = final ? ci : ci - cyc_prev[i].idle;
+		uint64_t run_ns, wait_ns;
+
+		fprintf(f, "%s{\"lcore\": %u, \"queue\": %u, \"polls_busy\": %" PRIu64
+			", \"polls_idle\": %" PRIu64 ", \"cycles_busy\": %" PRIu64
+			", \"cycles_idle\": %" PRIu64 ", \"busy\": %.4f", i ? ", " : "",
+			w->lcore_id, w->idx, pb, pi, cb, ci,
+			db + di ? (double)db / (double)(db + di) : 0.0);
+		if (lcore_sched(w, &run_ns, &wait_ns))
+			fprintf(f, ", \"run_ns\": %" PRIu64 ", \"runq_wait_ns\": %" PRIu64,
+				run_ns, wait_ns);
+		fprintf(f, "}");
+		if (!final) {
+			cyc_prev[i].busy = cb;
+			cyc_prev[i].idle = ci;
+		}
+	}
+	fprintf(f, "], ");
+}
+
 static void
 json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 	   double dt, bool final, unsigned mbufs_in_use)
@@ -75,6 +141,7 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 	if (f == NULL)
 		return;
 	fprintf(f, "{\"elapsed\": %.3f, ", elapsed);
+	lcores_json(f, app, final);
 	if (app->cfg.gen.mode != TT_MODE_SERVER)
 		lat_json(f, final ? lat_cur : lat_int);
 	fprintf(f, "\"states\": {");
@@ -166,7 +233,7 @@ report_start(struct tt_app *app)
 	next_report = app->cfg.gen.stats_interval;
 }
 
-void
+static void
 report_tick(struct tt_app *app, uint64_t now)
 {
 	struct tt_stats s;
@@ -187,7 +254,37 @@ report_tick(struct tt_app *app, uint64_t now)
 	last_report = now;
 }
 
-void
+/* Where the lcores' cycles went: busy polls (received, sent or expired
+ * something) against idle ones, in all and per connection. */
+static void
+cycles_summary(struct tt_app *app, const struct tt_stats *s)
+{
+	uint64_t cb = s->c[TT_C_cycles_busy], ci = s->c[TT_C_cycles_idle];
+	uint64_t conns = s->c[TT_C_conns_established];
+
+	printf("cycles: busy %" PRIu64 " (%.1f %%), idle %" PRIu64 "; busy polls %" PRIu64
+	       ", idle polls %" PRIu64 "; busy cycles per connection %.0f\n", cb,
+	       cb + ci ? 100.0 * (double)cb / (double)(cb + ci) : 0.0, ci,
+	       s->c[TT_C_polls_busy], s->c[TT_C_polls_idle],
+	       conns ? (double)cb / (double)conns : 0.0);
+	for (unsigned i = 0; i < app->n_workers; i++) {
+		const struct tt_stats *l = &app->workers[i]->st;
+		uint64_t b = tt_load_u64(&l->c[TT_C_cycles_busy]);
+		uint64_t d = tt_load_u64(&l->c[TT_C_cycles_idle]);
+
+		uint64_t run_ns, wait_ns;
+
+		printf("lcore %u (queue %u): busy %" PRIu64 " cycles (%.1f %%), idle %" PRIu64,
+		       app->workers[i]->lcore_id, app->workers[i]->idx, b,
+		       b + d ? 100.0 * (double)b / (double)(b + d) : 0.0, d);
+		if (lcore_sched(app->workers[i], &run_ns, &wait_ns))
+			printf("; on a CPU %.3f s, waiting for one %.3f s", run_ns / 1e9,
+			       wait_ns / 1e9);
+		printf("\n");
+	}
+}
+
+static void
 report_final(struct tt_app *app, unsigned mbufs_in_use)
 {
 	uint64_t now = app_now_us();
@@ -244,8 +341,95 @@ report_final(struct tt_app *app, unsigned mbufs_in_use)
 			       lat_names[k], hist_percentile(&lat_cur[k], 50) / 1e3,
 			       hist_percentile(&lat_cur[k], 99) / 1e3, hist_count(&lat_cur[k]));
 	}
+	cycles_summary(app, &s);
 	printf("mbufs in use: %u\n", mbufs_in_use);
 	fflush(stdout);
+}
+
+/* ---- the reporter thread ---- */
+
+/* Longest sleep between two looks at the stop request.  The thread runs
+ * on a CPU the lcores do not use (EAL's control-thread set), which in the
+ * two-process benchmark is the peer's: wake it rarely. */
+#define REPORT_NAP_US 50000ull
+
+/* Every worker has left its loop: what the drain left is counted (and
+ * the TIME_WAIT records dropped), so a periodic line now would report
+ * the exit, not the run; the final line follows. */
+static bool
+workers_done(const struct tt_app *app)
+{
+	for (unsigned i = 0; i < app->n_workers; i++)
+		if (!__atomic_load_n(&app->workers[i]->done, __ATOMIC_RELAXED))
+			return false;
+	return true;
+}
+
+static void *
+report_thread(void *arg)
+{
+	struct tt_app *app = arg;
+	const uint64_t duration = app->cfg.gen.duration;
+	int stop;
+
+	while ((stop = __atomic_load_n(&app->report_stop, __ATOMIC_ACQUIRE)) == REPORT_RUN) {
+		uint64_t now = app_now_us(), wake;
+
+		if (workers_done(app)) {
+			rte_delay_us_sleep(1000);
+			continue;
+		}
+
+		if (duration && now >= duration) {
+			int run = TT_RUN;
+
+			/* --duration: drain, unless a signal already moved
+			 * the phase on (then leave it where it is). */
+			__atomic_compare_exchange_n(&app->phase, &run, TT_DRAIN, false,
+						    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		}
+		report_tick(app, now);
+		wake = next_report;
+		if (duration && now < duration && duration < wake)
+			wake = duration;
+		if (wake > now + REPORT_NAP_US)
+			wake = now + REPORT_NAP_US;
+		if (wake > now)
+			rte_delay_us_sleep((unsigned)(wake - now));
+	}
+	if (stop == REPORT_STOP_FINAL)
+		report_final(app, app->mbufs_in_use);
+	return NULL;
+}
+
+int
+report_thread_start(struct tt_app *app)
+{
+	int rc;
+
+	__atomic_store_n(&app->report_stop, REPORT_RUN, __ATOMIC_RELAXED);
+	rc = rte_ctrl_thread_create(&app->reporter, "tt-report", NULL, report_thread, app);
+	if (rc != 0) {
+		fprintf(stderr, "tcpterm: cannot start the reporter thread: %s\n",
+			strerror(rc < 0 ? -rc : rc));
+		return -1;
+	}
+	app->reporter_on = true;
+	return 0;
+}
+
+/* After every worker has returned (their last writes are visible: the
+ * lcore launch/wait pair synchronises), so the final summary is exact. */
+void
+report_thread_stop(struct tt_app *app, bool final, unsigned mbufs_in_use)
+{
+	if (!app->reporter_on)
+		return;
+	app->mbufs_in_use = mbufs_in_use;
+	__atomic_store_n(&app->report_stop, final ? REPORT_STOP_FINAL : REPORT_STOP,
+			 __ATOMIC_RELEASE);
+	pthread_join(app->reporter, NULL);
+	app->reporter_on = false;
 }
 
 /* ---- telemetry: /tcpterm/stats, /tcpterm/states, /tcpterm/lcores ---- */
@@ -291,9 +475,19 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 		snprintf(name, sizeof(name), "lcore%u_queue", w->lcore_id);
 		rte_tel_data_add_dict_int(d, name, (int)w->idx);
 		snprintf(name, sizeof(name), "lcore%u_conns", w->lcore_id);
-		rte_tel_data_add_dict_u64(d, name, w->stack.n_conns);
+		rte_tel_data_add_dict_u64(d, name,
+					  __atomic_load_n(&w->stack.n_conns, __ATOMIC_RELAXED));
 		snprintf(name, sizeof(name), "lcore%u_time_wait", w->lcore_id);
-		rte_tel_data_add_dict_u64(d, name, (uint64_t)w->st.state[TCP_TIME_WAIT]);
+		rte_tel_data_add_dict_u64(d, name,
+					  (uint64_t)tt_load_i64(&w->st.state[TCP_TIME_WAIT]));
+		snprintf(name, sizeof(name), "lcore%u_cycles_busy", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, tt_load_u64(&w->st.c[TT_C_cycles_busy]));
+		snprintf(name, sizeof(name), "lcore%u_cycles_idle", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, tt_load_u64(&w->st.c[TT_C_cycles_idle]));
+		snprintf(name, sizeof(name), "lcore%u_polls_busy", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, tt_load_u64(&w->st.c[TT_C_polls_busy]));
+		snprintf(name, sizeof(name), "lcore%u_polls_idle", w->lcore_id);
+		rte_tel_data_add_dict_u64(d, name, tt_load_u64(&w->st.c[TT_C_polls_idle]));
 	}
 	return 0;
 }
@@ -307,7 +501,7 @@ report_telemetry_init(struct tt_app *app)
 	    rte_telemetry_register_cmd("/tcpterm/states", tel_states,
 				       "connections in each TCP state") < 0 ||
 	    rte_telemetry_register_cmd("/tcpterm/lcores", tel_lcores,
-				       "per-lcore queue, connections and TIME_WAIT") < 0)
+				       "per-lcore queue, connections, TIME_WAIT, busy/idle cycles and polls") < 0)
 		return -1;
 	return 0;
 }

@@ -2,7 +2,9 @@
 /*
  * The per-lcore poll loop: rx burst -> parse -> stack -> tx burst, timers
  * advanced in the same loop.  Everything a worker touches per packet is its
- * own; the only shared read is the run phase, once per loop.
+ * own; the only shared read is the run phase, once per loop.  A worker only
+ * polls: it counts, and the reporter (a control thread, report.c) reads the
+ * counts and prints them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +12,9 @@
 #include <sys/random.h>
 
 #include <rte_cycles.h>
+#include <rte_eal.h>
 #include <rte_malloc.h>
 #include <rte_ethdev.h>
-#include <rte_pause.h>
 
 #include "app.h"
 #include "capture.h"
@@ -216,7 +218,7 @@ worker_teardown(struct worker *w)
 }
 
 static void
-drain_step(struct tt_app *app, struct worker *w)
+drain_step(struct tt_app *app, struct worker *w, int phase)
 {
 	if (!w->drain_started) {
 		w->drain_started = true;
@@ -230,13 +232,28 @@ drain_step(struct tt_app *app, struct worker *w)
 	if (w->stack.accepting && w->st.state[TCP_SYN_SENT] == 0)
 		w->stack.accepting = false;
 	if (w->stack.n_conns == 0 || w->now >= w->drain_deadline ||
-	    app->phase == TT_FINISH) {
+	    phase == TT_FINISH) {
 		for (unsigned s = 0; s < TCP_NSTATES; s++)
 			w->left[s] = w->st.state[s];
 		w->left[TCP_LISTEN] = 0;
 		w->tw_walked = tw_walk_count(&w->stack.tw);
 		w->aborted = tcp_stack_abort_all(&w->stack);
 		w->done = true;
+	}
+}
+
+/* One TSC read per poll: the time since the previous poll's start is
+ * charged to that poll, busy if it received, sent or expired anything
+ * (the idle ones are the polling overhead, idle_sleep included). */
+static inline void
+poll_account(struct worker *w, uint64_t cycles, bool busy)
+{
+	if (busy) {
+		TT_INC(&w->st, polls_busy);
+		TT_ADD(&w->st, cycles_busy, cycles);
+	} else {
+		TT_INC(&w->st, polls_idle);
+		TT_ADD(&w->st, cycles_idle, cycles);
 	}
 }
 
@@ -250,10 +267,12 @@ worker_main(void *arg)
 	const double rx_drop = app->cfg.fault.rx_drop;
 	const uint16_t cport_lo = app->cfg.client.src_port_first;
 	const uint16_t cport_hi = app->cfg.client.src_port_last;
-	const bool reporter = w->lcore_id == rte_get_main_lcore();
 	struct rte_mbuf *pkts[TT_MAX_BURST], *done[TT_MAX_BURST];
 	struct tcp_seg segs[TT_MAX_BURST];
+	uint64_t tsc_prev = rte_rdtsc();
+	bool busy = false;
 
+	__atomic_store_n(&w->tid, rte_sys_gettid(), __ATOMIC_RELAXED);
 	for (unsigned p = 0; p < w->n_ports; p++) {
 		w->tx[p].w = w;
 		w->tx[p].port_id = w->port_ids[p];
@@ -262,9 +281,16 @@ worker_main(void *arg)
 		w->nif[p].tx_arg = &w->tx[p];
 	}
 	while (!w->done) {
-		unsigned got = 0;
+		const uint64_t sent0 = w->st.c[TT_C_pkts_tx] + w->st.c[TT_C_tx_ring_full];
+		const uint64_t tsc = rte_rdtsc();
+		/* The reporter and signals change the phase at any time: one
+		 * read per poll, so a poll acts on one phase throughout. */
+		const int phase = app->phase;
+		unsigned got = 0, fired;
 
-		w->now = app_now_us();
+		poll_account(w, tsc - tsc_prev, busy);
+		tsc_prev = tsc;
+		w->now = app_tsc_to_us(tsc);
 		for (unsigned p = 0; p < w->n_ports; p++) {
 			uint16_t n = rte_eth_rx_burst(w->port_ids[p], (uint16_t)w->idx, pkts, burst);
 			unsigned nd = 0;
@@ -305,15 +331,15 @@ worker_main(void *arg)
 			 * at once (one mempool put instead of one per frame). */
 			rte_pktmbuf_free_bulk(done, nd);
 		}
-		tcp_timers_run(&w->stack, w->now);
+		fired = tcp_timers_run(&w->stack, w->now);
 		if (w->client_on) {
-			if (app->phase == TT_RUN)
+			if (phase == TT_RUN)
 				http_client_tick(&w->client, w->now);
 			else
 				http_client_stop(&w->client);
 		}
-		if (app->phase != TT_RUN)
-			drain_step(app, w);
+		if (phase != TT_RUN)
+			drain_step(app, w, phase);
 		if (w->delay != NULL)
 			delay_release(w, w->done);
 		for (unsigned p = 0; p < w->n_ports; p++) {
@@ -325,28 +351,12 @@ worker_main(void *arg)
 				arp_pending_flush(&w->nif[p], 0, NULL, w->now);
 		}
 		tx_flush(w);
-		if (reporter) {
-			if (app->cfg.gen.duration && w->now >= app->cfg.gen.duration &&
-			    app->phase == TT_RUN)
-				app->phase = TT_DRAIN;
-			report_tick(app, w->now);
-		}
+		busy = got != 0 || fired != 0 ||
+			w->st.c[TT_C_pkts_tx] + w->st.c[TT_C_tx_ring_full] != sent0;
 		if (got == 0 && idle_sleep > 0)
 			usleep((useconds_t)idle_sleep);
 	}
 	tx_flush(w);
-	/* The main lcore keeps reporting until every worker is done. */
-	if (reporter) {
-		for (;;) {
-			bool all = true;
-
-			for (unsigned i = 0; i < app->n_workers; i++)
-				all &= app->workers[i]->done;
-			if (all)
-				break;
-			report_tick(app, app_now_us());
-			rte_pause();
-		}
-	}
+	poll_account(w, rte_rdtsc() - tsc_prev, busy);
 	return 0;
 }

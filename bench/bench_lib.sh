@@ -38,6 +38,9 @@ BENCH_TUPLES=$((BENCH_N_SRC_IPS * 64512))
 BENCH_SERVER_PID=
 BENCH_CLIENT_PID=
 BENCH_EXTRA_NS=()
+# EAL lcore options of each side (bench_lcores sets them for N lcores).
+BENCH_SERVER_EAL_LCORES=(-l 0)
+BENCH_CLIENT_EAL_LCORES=(-l 1)
 
 bench_log() { printf '%s: %s\n' "$TT_NAME" "$*" >&2; }
 
@@ -104,14 +107,35 @@ bench_tsc_hz()
 
 _bench_serving() { grep -q '^tcpterm .*serving' "$1" 2>/dev/null; }
 
-# bench_server_start JSON LOG [--set ...]: tcpterm server on lcore 0.
+# bench_lcores N: N lcores (and so N memif queue pairs) on each side.
+# memif has no RSS: the client's lcore q sends on queue q, which the
+# server's lcore q receives, and the server answers on its queue q, which
+# the client's lcore q receives; the client partitions its tuples by lcore
+# (app/client.c), so every connection stays on one lcore pair.  With
+# 2N <= CPUs, server lcores run on CPUs 0..N-1 and client lcores on
+# N..2N-1; with fewer CPUs the lcores share them (correctness, not speed).
+bench_lcores()
+{
+	local n=$1 ncpu i s="" c=""
+	ncpu=$(nproc)
+	for ((i = 0; i < n; i++)); do
+		s+="${s:+,}$i@$((i % ncpu))"
+		c+="${c:+,}$i@$(((n + i) % ncpu))"
+	done
+	BENCH_SERVER_EAL_LCORES=(--lcores "$s")
+	BENCH_CLIENT_EAL_LCORES=(--lcores "$c")
+	[ $((2 * n)) -le "$ncpu" ] || bench_log "warning: $((2 * n)) lcores on $ncpu CPUs: they share CPUs, figures are not a measure of speed"
+}
+
+# bench_server_start JSON LOG [--set ...]: tcpterm server (lcore 0 unless
+# bench_lcores).
 bench_server_start()
 {
 	local json=$1 log=$2 mem=${BENCH_MEM:?bench_mem_init first}
 	shift 2
 	BENCH_SOCK=$TT_WORKDIR/memif.sock
 	# shellcheck disable=SC2086 # word list
-	set -- -l 0 --no-pci --file-prefix="${TT_PREFIX}s" $mem \
+	set -- "${BENCH_SERVER_EAL_LCORES[@]}" --no-pci --file-prefix="${TT_PREFIX}s" $mem \
 		--vdev="net_memif0,role=server,socket=$BENCH_SOCK,socket-abstract=no" \
 		-- -c "$TT_SOURCE_DIR/config/memif-server.conf" \
 		--set "port0.ip=$BENCH_SERVER_IP" \
@@ -125,13 +149,14 @@ bench_server_start()
 	tt_wait_for -s 120 "tcpterm server to start" _bench_serving "$log"
 }
 
-# bench_client_start JSON LOG [--set ...]: tcpterm client on lcore 1.
+# bench_client_start JSON LOG [--set ...]: tcpterm client (lcore 1 unless
+# bench_lcores).
 bench_client_start()
 {
 	local json=$1 log=$2 mem=${BENCH_MEM:?bench_mem_init first}
 	shift 2
 	# shellcheck disable=SC2086 # word list
-	set -- -l 1 --no-pci --file-prefix="${TT_PREFIX}c" $mem \
+	set -- "${BENCH_CLIENT_EAL_LCORES[@]}" --no-pci --file-prefix="${TT_PREFIX}c" $mem \
 		--vdev="net_memif0,role=client,socket=$BENCH_SOCK,socket-abstract=no" \
 		-- -c "$TT_SOURCE_DIR/config/memif-client.conf" \
 		--set "port0.ip=$BENCH_CLIENT_IP" \

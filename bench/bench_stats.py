@@ -71,24 +71,88 @@ def med(xs):
     return statistics.median(xs) if xs else 0.0
 
 
+def busy_cycles(first, last, tsc_hz):
+    """Busy TSC cycles per connection between two stats lines: the cycles
+    of the polls that received, sent or expired something (counted by
+    tcpterm, summed over its lcores) / connections established.  Idle
+    polls (waiting for the peer) are not charged.  Also the share of the
+    lcores' time the kernel kept them waiting for a CPU (schedstat), and
+    the busy figure minus all of that time: a lower bound, since a
+    preempted busy poll charges the other thread's time too."""
+    if first is None or last is None or "cycles_busy" not in last["counters"]:
+        return None, None, [], None, None
+    c0, c1 = first["counters"], last["counters"]
+    dconn = c1["conns_established"] - c0["conns_established"]
+    dbusy = c1["cycles_busy"] - c0["cycles_busy"]
+    didle = c1["cycles_idle"] - c0["cycles_idle"]
+    per_lcore = []
+    l0 = {l["lcore"]: l for l in first.get("lcores", [])}
+    for l in last.get("lcores", []):
+        p = l0.get(l["lcore"])
+        if p is None:
+            continue
+        b = l["cycles_busy"] - p["cycles_busy"]
+        i = l["cycles_idle"] - p["cycles_idle"]
+        per_lcore.append({"lcore": l["lcore"], "queue": l["queue"],
+                          "busy_share": round(b / (b + i), 3) if b + i else None,
+                          "busy_polls": l["polls_busy"] - p["polls_busy"],
+                          "idle_polls": l["polls_idle"] - p["polls_idle"]})
+    share = dbusy / (dbusy + didle) if dbusy + didle else None
+    wait = None
+    w0 = {l["lcore"]: l.get("runq_wait_ns") for l in first.get("lcores", [])}
+    w1 = {l["lcore"]: l.get("runq_wait_ns") for l in last.get("lcores", [])}
+    if w1 and all(w1[k] is not None and w0.get(k) is not None for k in w1):
+        wait = sum(w1[k] - w0[k] for k in w1)
+    preempted = lower = None
+    wall = (last["elapsed"] - first["elapsed"]) * 1e9 * max(1, len(w1))
+    if wait is not None and wall > 0:
+        preempted = round(wait / wall, 3)
+        if dconn > 0:
+            lower = max(0, round((dbusy - wait * tsc_hz / 1e9) / dconn))
+    return (round(dbusy / dconn) if dconn > 0 else None,
+            round(share, 3) if share is not None else None, per_lcore,
+            preempted, lower)
+
+
 def side_summary(lines, tsc_hz):
     act = active(periodic(lines))
     cps = [o["rates"]["conns_per_s"] for o in act]
     pps = [o["rates"]["pkts_rx_per_s"] + o["rates"]["pkts_tx_per_s"]
            for o in act]
     m = med(cps)
+    # Counters at the line before the first measured second, and at the
+    # last measured one: the window the medians cover.
+    per = periodic(lines)
+    first = None
+    if act:
+        i = per.index(act[0])
+        first = per[i - 1] if i > 0 else act[0]
+    cyc, share, per_lcore, preempted, lower = busy_cycles(
+        first, act[-1] if act else None, tsc_hz)
+    f = final(lines)
     return {
         "seconds_measured": len(act),
+        "lcores": len(act[-1].get("lcores", [])) or 1 if act else None,
         "conns_per_s_median": m,
         "conns_per_s_min": min(cps) if cps else 0,
         "conns_per_s_max": max(cps) if cps else 0,
         "pkts_per_s_median": med(pps),
-        # The lcore busy-polls (idle_sleep = 0) and tcpterm does not
-        # report its idle polls, so all TSC cycles are charged to the
-        # connections: an upper bound on the real cost.
+        "busy_cycles_per_conn": cyc,
+        "busy_share": share,
+        "preempted_share": preempted,
+        "busy_cycles_per_conn_minus_preempted": lower,
+        # If preemption lands on busy and idle polls in proportion to
+        # their time on a CPU, the busy cycles spent on a CPU are the
+        # figure x (1 - preempted share): an estimate, not a measure.
+        "busy_cycles_per_conn_on_cpu_estimate":
+            round(cyc * (1 - preempted)) if cyc is not None and preempted is not None else None,
+        "per_lcore": per_lcore,
+        # All TSC cycles of one lcore / conns/s: what the old figure was.
         "tsc_cycles_per_conn_upper_bound": round(tsc_hz / m) if m else None,
+        "drop_wrong_lcore": f["counters"].get("drop_wrong_lcore") if f else None,
         "per_second": [{"t": o["elapsed"], "conns_per_s": o["rates"]["conns_per_s"],
-                        "TIME_WAIT": o["states"]["TIME_WAIT"]} for o in act],
+                        "TIME_WAIT": o["states"]["TIME_WAIT"],
+                        "busy": [l["busy"] for l in o.get("lcores", [])]} for o in act],
     }
 
 
@@ -104,6 +168,9 @@ def cmd_cps(a):
     tsc_hz = int(a.tsc_hz)
     srv = load(a.server)
     cli = load(a.client)
+    # tcpterm's own TSC frequency (rte_get_tsc_hz) when it reports one.
+    for o in srv[-1:]:
+        tsc_hz = int(o.get("tsc_hz", tsc_hz))
     res = {"bench": "cps", "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
            "host": host(), "tsc_hz": tsc_hz, "meta": dict(m.split("=", 1) for m in a.meta),
            "tcpterm": {"server": side_summary(srv, tsc_hz),
@@ -111,10 +178,10 @@ def cmd_cps(a):
     fs, fc = final(srv), final(cli)
     res["tcpterm"]["server_final"] = {k: fs["counters"][k] for k in (
         "conns_established", "tw_created", "tw_syn_accepted", "tw_overflow",
-        "rsts_sent", "http_responses")} if fs else None
+        "tw_expired_late", "rsts_sent", "http_responses", "drop_wrong_lcore")} if fs else None
     res["tcpterm"]["client_final"] = {k: fc["counters"][k] for k in (
         "connects_started", "http_client_responses", "connect_failed_refused",
-        "connect_failed_timeout", "port_exhausted")} if fc else None
+        "connect_failed_timeout", "port_exhausted", "drop_wrong_lcore")} if fc else None
     if fc and "latency_us" in fc:
         res["tcpterm"]["client_latency_us"] = fc["latency_us"]
     lin = None
@@ -130,13 +197,31 @@ def cmd_cps(a):
         f.write("\n")
 
     print()
-    print("%-34s %14s %14s %16s" % ("", "conns/s", "packets/s", "cycles/conn"))
-    print("%-34s %14s %14s %16s" % ("tcpterm server (lcore 0, memif)",
-          fmt(s["conns_per_s_median"]), fmt(s["pkts_per_s_median"]),
-          "<= " + fmt(s["tsc_cycles_per_conn_upper_bound"])))
-    print("%-34s %14s %14s %16s" % ("tcpterm client (lcore 1, memif)",
-          fmt(c["conns_per_s_median"]), fmt(c["pkts_per_s_median"]),
-          "<= " + fmt(c["tsc_cycles_per_conn_upper_bound"])))
+    pct = lambda x: "%.0f%%" % (100 * x) if x is not None else "-"
+    print("%-34s %14s %14s %16s %6s %9s" % ("", "conns/s", "packets/s", "cycles/conn",
+                                            "busy", "preempted"))
+    for name, d in (("server", s), ("client", c)):
+        print("%-34s %14s %14s %16s %6s %9s" % (
+              "tcpterm %s (%s lcore%s, memif)" % (name, d["lcores"],
+                                                  "" if d["lcores"] == 1 else "s"),
+              fmt(d["conns_per_s_median"]), fmt(d["pkts_per_s_median"]),
+              fmt(d["busy_cycles_per_conn"]), pct(d["busy_share"]),
+              pct(d["preempted_share"])))
+    for name, d in (("server", s), ("client", c)):
+        if d["preempted_share"] and d["preempted_share"] > 0.02:
+            print("  %s: its lcores waited for a CPU %s of the time: busy cycles/conn is"
+                  " between %s and %s (%s if preemption hit busy and idle polls alike)"
+                  % (name, pct(d["preempted_share"]),
+                     fmt(d["busy_cycles_per_conn_minus_preempted"]),
+                     fmt(d["busy_cycles_per_conn"]),
+                     fmt(d["busy_cycles_per_conn_on_cpu_estimate"])))
+    for name, d in (("server", s), ("client", c)):
+        if d["lcores"] and d["lcores"] > 1:
+            print("  %s per lcore (busy share, busy polls): %s" % (name, ", ".join(
+                  "lcore %d %s %s" % (l["lcore"], l["busy_share"], fmt(l["busy_polls"]))
+                  for l in d["per_lcore"])))
+        if d["drop_wrong_lcore"]:
+            print("  %s: drop_wrong_lcore %s (sharding broke)" % (name, d["drop_wrong_lcore"]))
     if lin:
         print("%-34s %14s %14s %16s" % ("Linux nginx (cpu 0, 1 worker)",
               fmt(lin["conns_per_s"]), fmt(lin.get("pkts_per_s")),
@@ -145,9 +230,13 @@ def cmd_cps(a):
               fmt(lin.get("cycles_per_conn_cpu1"))))
         if "ratio_tcpterm_to_linux" in res:
             print("ratio tcpterm/Linux (conns/s): %sx" % res["ratio_tcpterm_to_linux"])
-    print("medians over %d s (server) / %d s (client); tcpterm cycles/conn = TSC Hz / conns/s"
-          " (busy-polling lcore: upper bound); Linux = busy CPU time (/proc/stat) / conns"
-          % (s["seconds_measured"], c["seconds_measured"]))
+    print("medians over %d s (server) / %d s (client); tcpterm cycles/conn = busy TSC cycles"
+          " (polls that received, sent or expired something, all lcores of the side) / conns"
+          " over the same seconds, busy = their share of all cycles, preempted = time the"
+          " kernel kept the lcores off a CPU (schedstat); Linux = busy CPU time"
+          " (/proc/stat) / conns" % (s["seconds_measured"], c["seconds_measured"]))
+    print("drop_wrong_lcore: server %s, client %s" % (s["drop_wrong_lcore"],
+                                                      c["drop_wrong_lcore"]))
     print("JSON: %s" % a.out)
 
 

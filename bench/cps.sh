@@ -9,11 +9,15 @@
 # (pinned to CPU 1) over a veth pair between two namespaces.
 #
 #   sudo bash bench/cps.sh [--seconds N] [--no-linux] [--perf] [--concurrency N]
+#                          [--lcores N]
 #
-# Prints a table of median connections/s, packets/s and cycles per
-# connection on each side and the tcpterm/Linux ratio; writes
+# Prints a table of median connections/s, packets/s and busy TSC cycles
+# per connection on each side (cycles of the polls that did work, counted
+# by tcpterm itself) and the tcpterm/Linux ratio; writes
 # bench/results/cps-DATE.json.  --perf also records each tcpterm process for
 # 4 s with perf (this perturbs the figures a little) and keeps the reports.
+# --lcores N runs N server and N client lcores over N memif queue pairs
+# (bench_lib.sh bench_lcores; concurrency is per client lcore).
 
 set -u
 . "$(dirname "$0")/bench_lib.sh"
@@ -22,16 +26,22 @@ SECS=30
 LINUX=1
 PERF=0
 CONC=1000
+LCORES=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) SECS=$2; shift 2 ;;
 	--no-linux) LINUX=0; shift ;;
 	--perf) PERF=1; shift ;;
 	--concurrency) CONC=$2; shift 2 ;;
-	-h|--help) sed -n '3,16p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--seconds N] [--no-linux] [--perf] [--concurrency N]" >&2; exit 2 ;;
+	--lcores) LCORES=$2; shift 2 ;;
+	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--no-linux] [--perf] [--concurrency N] [--lcores N]" >&2; exit 2 ;;
 	esac
 done
+
+case $LCORES in
+''|*[!0-9]*|0) echo "cps.sh: --lcores $LCORES: expected a number >= 1" >&2; exit 2 ;;
+esac
 
 TOOLS=()
 [ $LINUX = 1 ] && TOOLS=(nginx wrk taskset curl ip)
@@ -42,7 +52,8 @@ OUT=$BENCH_RESULTS/cps-$BENCH_STAMP.json
 W=$TT_WORKDIR
 
 # ------------------------------------------------------------ tcpterm pair
-bench_log "tcpterm pair over net_memif, ${SECS}s, server closing (EAL memory: $BENCH_MEM)"
+bench_log "tcpterm pair over net_memif, ${SECS}s, $LCORES+$LCORES lcores, server closing (EAL memory: $BENCH_MEM)"
+[ "$LCORES" -gt 1 ] && bench_lcores "$LCORES"
 # TIME_WAIT: the client's 264M tuples (bench_lib.sh) do not come back
 # within the run, so the server keeps one record per connection: 32M
 # records hold 1M connections/s for 30 s (records are touched only when
@@ -52,7 +63,7 @@ bench_server_start "$W/server.json" "$W/server.log" \
 	--set tcp.max_tw_buckets=$TWCAP ||
 	{ tt_server_log_tail; exit 1; }
 bench_client_start "$W/client.json" "$W/client.log" \
-	--set client.concurrency="$CONC" --set tcp.max_conns=$((CONC * 2 + 1024)) \
+	--set client.concurrency="$((CONC * LCORES))" --set tcp.max_conns=$((CONC * 2 + 1024)) \
 	--duration $((SECS + 2))
 if [ $PERF = 1 ]; then
 	sleep $((SECS / 3 > 3 ? SECS / 3 : 3))
@@ -155,7 +166,7 @@ fi
 python3 "$BENCH_PY" cps --server "$W/server.json" --client "$W/client.json" \
 	--tsc-hz "$TSC_HZ" --linux "$W/linux.json" --out "$OUT" \
 	--meta "seconds=$SECS" --meta "concurrency=$CONC" --meta "eal_mem=$BENCH_MEM" \
-	--meta "perf=$PERF" --meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
+	--meta "perf=$PERF" --meta "lcores=$LCORES" --meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
 for f in perf-server perf-client; do
 	if [ -s "$W/$f.txt" ]; then
 		cp "$W/$f.txt" "$BENCH_RESULTS/cps-$BENCH_STAMP-$f.txt"

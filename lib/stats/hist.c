@@ -15,10 +15,12 @@ hist_reset(struct hist *h)
 void
 hist_merge(struct hist *dst, const struct hist *src)
 {
+	/* src may be another lcore's, being written: load each word once
+	 * (never torn, never cached; see stats.h). */
 	for (unsigned i = 0; i < HIST_NBUCKETS; i++)
-		dst->b[i] += src->b[i];
-	dst->count += src->count;
-	dst->sum += src->sum;
+		dst->b[i] += __atomic_load_n(&src->b[i], __ATOMIC_RELAXED);
+	dst->count += __atomic_load_n(&src->count, __ATOMIC_RELAXED);
+	dst->sum += __atomic_load_n(&src->sum, __ATOMIC_RELAXED);
 }
 
 void

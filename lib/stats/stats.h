@@ -7,9 +7,11 @@
  *
  * Names are defined once here (X-macros) and reused for the enum, the JSON
  * keys, the console columns and telemetry, so they cannot drift apart.
- * Each lcore writes only its own struct tt_stats; the reporter reads them all
- * without locks (a torn read of a 64-bit counter cannot happen on x86-64 and
- * a value one second stale is fine).
+ * Each lcore writes only its own struct tt_stats with plain increments; the
+ * reporter (a control thread) reads them all without locks through
+ * tt_stats_load(): one aligned 64-bit load per counter is never torn on
+ * x86-64, and the relaxed atomic load keeps the compiler from caching or
+ * splitting it.  A value one second stale is fine.
  */
 
 #include <stdint.h>
@@ -150,7 +152,11 @@ const char *tcp_state_name(enum tcp_state s);
 	X(capture_ring_full,    "capture copies dropped: writer ring full") \
 	X(capture_nombuf,       "capture copies not made: capture pool empty") \
 	X(capture_anomalies,    "connections ended badly whose last packets were captured") \
-	X(capture_anomaly_evicted, "anomaly buffers taken over by another connection")
+	X(capture_anomaly_evicted, "anomaly buffers taken over by another connection") \
+	X(polls_busy,           "poll loop iterations that received, sent or expired something") \
+	X(polls_idle,           "poll loop iterations with nothing to do") \
+	X(cycles_busy,          "TSC cycles spent in busy polls") \
+	X(cycles_idle,          "TSC cycles spent in idle polls (and idle_sleep)")
 
 enum tt_counter {
 #define X(n, h) TT_C_##n,
@@ -170,7 +176,23 @@ struct tt_stats {
 extern const char *const tt_counter_names[TT_NCOUNTERS];
 extern const char *const tt_counter_help[TT_NCOUNTERS];
 
-/* Sum n per-lcore stats into out. */
+/* Another lcore's counter or gauge, read without tearing or caching. */
+static inline uint64_t
+tt_load_u64(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static inline int64_t
+tt_load_i64(const int64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+/* Copy one lcore's stats (written by that lcore) into out. */
+void tt_stats_load(struct tt_stats *out, const struct tt_stats *in);
+
+/* Sum n per-lcore stats into out (each read as tt_stats_load does). */
 void tt_stats_sum(struct tt_stats *out, struct tt_stats *const *in, unsigned n);
 
 #endif

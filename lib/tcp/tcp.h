@@ -179,6 +179,8 @@ struct tcp_stack {
 	uint32_t n_conns;
 	uint32_t max_conns;
 	struct tw_table tw;
+	uint32_t tw_budget;        /* expiries the next poll may do (tw_budget.h) */
+	uint64_t tw_created_seen;  /* tw_created at the last poll */
 	struct tmw_wheel *wheel;
 	struct tcp_ofo_pool ofo_pool;  /* entries of every out-of-order queue */
 
@@ -244,8 +246,9 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
 void tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 		     uint64_t now);
 
-/* Run due timers and TIME_WAIT expiries (bounded work per call). */
-void tcp_timers_run(struct tcp_stack *s, uint64_t now);
+/* Run due timers and TIME_WAIT expiries (bounded work per call); returns
+ * how many timers fired and records expired (0: an idle poll). */
+unsigned tcp_timers_run(struct tcp_stack *s, uint64_t now);
 
 /* ---- the application's verbs ---- */
 

@@ -22,7 +22,6 @@
 #define TCP_CHALLENGE_PER_SEC 1000    /* tcp_challenge_ack_limit */
 #define TCP_PAWS_24DAYS_MS    (24ull * 24 * 3600 * 1000)  /* RFC 7323 5.5 */
 #define TCP_RST_MAX_PER_INPUT 1
-#define TCP_TW_EXPIRE_BUDGET  256     /* TIME_WAIT expiries per poll */
 #define TCP_TIMER_BUDGET      1024    /* timer callbacks per poll */
 
 static inline uint32_t

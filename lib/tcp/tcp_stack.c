@@ -10,6 +10,7 @@
 
 #include "stats/rng.h"
 #include "tcp/tcp_priv.h"
+#include "tcp/tw_budget.h"
 
 uint64_t
 tcp_rand(struct tcp_stack *s)
@@ -51,6 +52,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		goto fail;
 	if (tw_capacity > 0)
 		s->tw.late_ms = tick_us >= 2000 ? (uint32_t)(tick_us / 1000) : 1;
+	s->tw_budget = TW_BUDGET_FLOOR;
 	s->wheel = tmw_create(tick_us, now);
 	if (s->wheel == NULL)
 		goto fail;

@@ -5,6 +5,7 @@
  * FIN_WAIT_2 timeout, the application's timer; and TIME_WAIT expiry.
  */
 #include "tcp/tcp_priv.h"
+#include "tcp/tw_budget.h"
 
 static void
 backoff(struct tcp_stack *s, struct tcp_conn *c)
@@ -149,18 +150,26 @@ tcp_timer_expired(struct tmw_timer *t, void *arg, uint64_t now)
 	conn_timer_update(s, c);
 }
 
-void
+unsigned
 tcp_timers_run(struct tcp_stack *s, uint64_t now)
 {
+	unsigned fired;
 	uint32_t n;
 
 	s->now = now;
-	tmw_advance(s->wheel, now, TCP_TIMER_BUDGET, tcp_timer_expired, s);
+	fired = tmw_advance(s->wheel, now, TCP_TIMER_BUDGET, tcp_timer_expired, s);
 	if (s->tw.rec != NULL) {
-		n = tw_expire(&s->tw, ms_of(now), TCP_TW_EXPIRE_BUDGET);
+		uint64_t created = s->st->c[TT_C_tw_created];
+
+		n = tw_expire(&s->tw, ms_of(now), s->tw_budget);
 		s->st->state[TCP_TIME_WAIT] -= n;
 		TT_ADD(s->st, tw_expired, n);
 		TT_ADD(s->st, tw_expired_late, s->tw.expired_late);
 		s->tw.expired_late = 0;
+		/* tw_budget.h: keep up with the arrival rate. */
+		s->tw_budget = tw_budget_next(s->tw_budget, n, created - s->tw_created_seen);
+		s->tw_created_seen = created;
+		fired += n;
 	}
+	return fired;
 }

@@ -129,6 +129,8 @@ v=$(tel_json '(d["lcore0_queue"], d["lcore0_conns"], d["lcore0_time_wait"])')
 want=$(tt_json "$TT_STATS_JSON" nonfinal "(0, $TT_BUSY_STATES, s['TIME_WAIT'])")
 tt_check "telemetry /tcpterm/lcores: queue, connections, TIME_WAIT of lcore 0 ($v == $want)" \
 	[ "$v" = "$want" ]
+v=$(tel_json 'd["lcore0_cycles_busy"] > 0 and d["lcore0_cycles_idle"] > 0 and d["lcore0_polls_busy"] > 0 and d["lcore0_polls_idle"] > 0')
+tt_check "telemetry /tcpterm/lcores: busy and idle cycles and polls of lcore 0 ($v)" [ "$v" = True ]
 
 # 8 requests (GET, 2 keep-alive GETs, HTTP/1.0 GET, POST + GET, HEAD, the
 # split GET) and the malformed one: 9 responses, 8 parsed requests, 1 bad.
@@ -137,5 +139,16 @@ tt_json_check nonfinal "HTTP: exactly 9 responses, 8 requests, 1 bad request" \
 tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
+tt_json_check nonfinal "polls counted busy (requests) and idle (between them)" \
+	'c["polls_busy"] > 0 and c["cycles_busy"] > 0 and c["polls_idle"] > 0 and c["cycles_idle"] > 0'
+tt_json_check nonfinal "each lcore's time on a CPU and waiting for one (schedstat)" \
+	'all(l["run_ns"] > 0 and l["runq_wait_ns"] >= 0 for l in j["lcores"])'
 tt_stop_and_check_final
+# Every lcore cycle from start to the end of the drain is charged to a
+# busy or an idle poll: the sum is the lcores' run time (the final line is
+# written a little after the workers return, hence the margin below 1).
+tt_json_check final "per-lcore cycles add up to the counters" \
+	'sum(l["cycles_busy"] for l in j["lcores"]) == c["cycles_busy"] and sum(l["cycles_idle"] for l in j["lcores"]) == c["cycles_idle"]'
+tt_json_check final "busy + idle cycles = the lcores' run time (0.8..1.0 of elapsed x TSC Hz)" \
+	'0.8 <= (c["cycles_busy"] + c["cycles_idle"]) / (j["elapsed"] * j["tsc_hz"] * len(j["lcores"])) <= 1.0'
 tt_e2e_end
