@@ -271,9 +271,10 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 			}
 		}
 		c->retries = 0;
-		/* RFC 5681 3.1: slow start, then congestion avoidance. */
+		/* RFC 5681 3.1: slow start, then congestion avoidance; the
+		 * ACK of our SYN is no data (a 1-byte segment followed). */
 		if (c->cwnd < c->ssthresh)
-			c->cwnd += acked < c->mss ? acked : c->mss;
+			c->cwnd += app_acked < c->mss ? app_acked : c->mss;
 		else
 			c->cwnd += (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd) + 1;
 		c->snd_una = ack;
@@ -283,7 +284,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		c->t_rtx = 0;
 		if (c->snd_una != c->snd_max)
 			c->t_rtx = s->now + c->rto;
-		conn_timer_update(s, c);
+		tcp_tlp_ack(s, c);      /* probe episode; next PTO (RFC 8985) */
 		if (app_acked > 0 && !(c->flags & TF_ORPHAN) && c->app->acked != NULL) {
 			c->app->acked(c->app_arg, c, app_acked, s->now);
 			if (c->flags & TF_FREED)

@@ -202,6 +202,8 @@ conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
 
 	if (c->t_rtx && c->t_rtx < d)
 		d = c->t_rtx;
+	if (c->t_tlp && c->t_tlp < d)
+		d = c->t_tlp;
 	if (c->t_dack && c->t_dack < d)
 		d = c->t_dack;
 	if (c->t_ka && c->t_ka < d)
