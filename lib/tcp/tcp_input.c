@@ -321,8 +321,10 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		conn_set_state(s, c, TCP_FIN_WAIT_2);
 		c->t_rtx = 0;
 		/* teardown.md: an orphan waits fin_timeout for the peer's FIN;
-		 * after shutdown(SHUT_WR) it waits with no limit. */
-		c->t_ka = (c->flags & TF_ORPHAN) ? s->now + s->cfg->fin_timeout : 0;
+		 * after shutdown(SHUT_WR) it waits with no limit, keep-alive
+		 * probing it as Linux does (tcp_keepalive_timer). */
+		c->t_ka = (c->flags & TF_ORPHAN) ? s->now + s->cfg->fin_timeout :
+			s->cfg->keepalive ? s->now + s->cfg->keepalive_time : 0;
 		conn_timer_update(s, c);
 		break;
 	case TCP_CLOSING:
