@@ -73,7 +73,7 @@ st-abort-flush | lib/tcp/tcp_stack.c | if (s->in_input && !(c->flags & TF_ORPHAN
 st-orphan-8 | lib/tcp/tcp_stack.c | return s->cfg->orphan_retries ? s->cfg->orphan_retries : 8; | return s->cfg->orphan_retries ? s->cfg->orphan_retries : 7; | orphan_retries 0 means 7
 st-close-fw2 | lib/tcp/tcp_stack.c | \t\t\tc->t_ka = s->now + s->cfg->fin_timeout;\n\t\t\tconn_timer_update(s, c);\n\t\t}\n\t\treturn; | \t\t}\n\t\treturn; | close() after shutdown() in FIN_WAIT_2 never times out
 tlp-delack | lib/tcp/tcp_tlp.c | (one_segment ? s->cfg->rto_min : TCP_TLP_MIN_US) | (one_segment ? TCP_TLP_MIN_US : s->cfg->rto_min) | PTO allowances swapped
-tlp-sack | lib/tcp/tcp_tlp.c | return (er == 3 \|\| er == 4) && (c->flags & TF_SACK); | return (er == 3 \|\| er == 4); | probes without SACK
+tlp-sack | lib/tcp/tcp_tlp.c | return (er == 3 \|\| er == 4) && (c->flags & TF_SACK); | return (er == 3 \|\| er == 4) && c != NULL; | probes without SACK
 tlp-rearm | lib/tcp/tcp_tlp.c | \tc->t_rtx = s->now + c->rto;\n | \tc->t_rtx = s->now + 2 * c->rto;\n | the probe backs off the RTO
 tlp-once | lib/tcp/tcp_tlp.c | \tc->tlp_flags \|= TLP_PROBE_OUT;\n | \n | more than one probe per tail
 tw-paws | lib/tcp/tcp_timewait.c | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) < 0; | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) <= 0; | TIME_WAIT PAWS rejects an equal timestamp
@@ -82,9 +82,9 @@ tw-expire | lib/tcp/tw_table.c | if ((int32_t)(r->expire - now_ms) > 0) | if ((i
 tw-overflow | lib/tcp/tcp_timewait.c | if (s->tw.count >= s->tw.capacity && | if (s->tw.count > s->tw.capacity && | max_tw_buckets exceeded by one
 tmw-ceil | lib/timer/timer_wheel.c | return q + (q * w->tick != us); | return q; | timers round down: fire up to a tick early
 tmw-rearm-later | lib/timer/timer_wheel.c | if (expire >= t->expire && t->expire > w->now) { | if (expire >= t->expire) { | re-arming a due timer later keeps it due
-tmw-budget | lib/timer/timer_wheel.c | if (fired >= budget \|\| w->cur > target) | if (fired > budget \|\| w->cur > target) | one callback beyond the budget
+tmw-budget | lib/timer/timer_wheel.c | while (fired < budget && !tmw_list_empty(&w->expired)) { | while (fired <= budget && !tmw_list_empty(&w->expired)) { | one callback beyond the budget
 tmw-target | lib/timer/timer_wheel.c | if (tk > target) {\n\t\t\tw->cur = target + 1; | if (tk >= target) {\n\t\t\tw->cur = target + 1; | the tick due now is skipped
-tmw-level | lib/timer/timer_wheel.c | if (delta < TMW_SLOTS) { | if (delta <= TMW_SLOTS) { | a timer one wheel turn away goes in the wrong slot
+tmw-early | lib/timer/timer_wheel.c | if (t->expire <= tk_us)\n | if (t->expire <= tk_us + w->tick)\n | a timer collected one tick early
 http-get | lib/http/http_parse.c | if (p->sub == 3 && p->tok == HTTP_METHOD3('G', 'E', 'T')) | if (p->sub == 4 && p->tok == HTTP_METHOD3('G', 'E', 'T')) | GET not recognised
 http-nheaders | lib/http/http_parse.c | if (++p->nheaders > HTTP_MAX_HEADERS) | if (++p->nheaders >= HTTP_MAX_HEADERS) | one header fewer allowed
 http-cl-overflow | lib/http/http_parse.c | if (p->body_left > (UINT64_MAX - d) / 10) | if (0) | Content-Length overflow not detected
