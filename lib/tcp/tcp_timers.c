@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What each timer does when it fires: retransmission (SYN, SYN-ACK, data,
- * FIN) with backoff and give-up, the tail loss probe (tcp_tlp.c), delayed ACK, keep-alive, the orphaned
- * FIN_WAIT_2 timeout, the application's timer; and TIME_WAIT expiry.
+ * FIN) with backoff and give-up, the tail loss probe (tcp_tlp.c), delayed
+ * ACK, keep-alive, the orphaned FIN_WAIT_2 timeout, the application's
+ * timer; and TIME_WAIT expiry.
  */
 #include "tcp/tcp_priv.h"
 
