@@ -48,6 +48,7 @@ struct tt_tcp_config {
 	uint64_t rto_min;            /* us (ms, 200) */
 	uint64_t rto_max;            /* us (ms, 120000) */
 	uint64_t rto_initial;        /* us (ms, 1000) */
+	uint8_t early_retrans;       /* 3: tail loss probes (RFC 8985), as Linux */
 	uint64_t delayed_ack;        /* us (ms, 40); 0 = ACK every segment */
 	uint32_t max_tw_buckets;     /* whole process, shared out per lcore */
 	uint8_t tw_policy;           /* enum tt_tw_policy */

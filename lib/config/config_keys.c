@@ -179,6 +179,14 @@ const struct cfg_key cfg_keys[] = {
 	  .doc = "Retransmission timeout before an RTT is measured "
 		 "(SYN, SYN-ACK; RFC 6298 2.1).",
 	  .linux_eq = "TCP_TIMEOUT_INIT" },
+	{ .sec = SEC_TCP, .name = "early_retrans", .type = T_UINT,
+	  FIELD(tcp.early_retrans), .min = 0, .max = 4, .def = "3",
+	  .doc = "Tail loss probe (RFC 8985 7) with Linux's values: 3 or 4 "
+		 "= on (a SACK connection whose last segment or FIN is "
+		 "unacknowledged retransmits it once after 2 SRTT, plus "
+		 "rto_min with one segment in flight, at most the RTO); "
+		 "0, 1, 2 = off (RTO backoff only).",
+	  .linux_eq = "net.ipv4.tcp_early_retrans" },
 	{ .sec = SEC_TCP, .name = "delayed_ack", .type = T_TIME, .unit = U_MS,
 	  FIELD(tcp.delayed_ack), .min = 0, .max = MS(500), .def = "40",
 	  .doc = "How long an ACK may wait for data or a second segment "

@@ -59,7 +59,7 @@ struct cfg_key {
  * Entries of cfg_keys[]; config_keys.c checks it at compile time, so a
  * key added to the table without bumping this fails the build.
  */
-#define CFG_NKEYS 80
+#define CFG_NKEYS 81
 
 extern const struct cfg_key cfg_keys[CFG_NKEYS];
 /* names of enum tt_mode, for messages */

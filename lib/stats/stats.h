@@ -89,6 +89,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(synack_retransmits,   "SYN-ACK retransmissions") \
 	X(data_retransmits,     "data segments retransmitted on RTO") \
 	X(fast_retransmits,     "fast retransmissions (3 duplicate ACKs)") \
+	X(tlp_probes,           "tail loss probes sent (RFC 8985)") \
 	X(rtx_fin_wait_1,       "retransmissions in FIN_WAIT_1") \
 	X(rtx_closing,          "retransmissions in CLOSING") \
 	X(rtx_last_ack,         "retransmissions in LAST_ACK") \

@@ -91,6 +91,12 @@ struct tcp_conn {
 	uint64_t t_dack;           /* delayed ACK */
 	uint64_t t_ka;             /* keep-alive or orphaned FIN_WAIT_2 timeout */
 	uint64_t t_app;            /* application's timer */
+	uint64_t t_tlp;            /* tail loss probe (tcp_tlp.c); before t_rtx */
+	/* tail loss probe state (RFC 8985 7, tcp_tlp.c) */
+	uint32_t tlp_tail;         /* first sequence of the last new segment */
+	uint32_t tlp_high;         /* snd_max when the probe went out */
+	uint32_t tlp_recover;      /* snd_max at the last RTO / fast retransmit */
+	uint8_t tlp_flags;         /* TLP_* */
 	uint64_t last_rx;          /* for keep-alive idleness */
 	struct tcp_ofo ofo;        /* out-of-order segments held (RFC 9293 3.10.7.4) */
 	struct tcp_sack_board sack; /* the peer's SACK blocks over our send queue */

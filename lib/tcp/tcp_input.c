@@ -315,11 +315,12 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		}
 		c->retries = 0;
 		/* RFC 5681 3.1: slow start, then congestion avoidance (not
-		 * during SACK recovery, RFC 6675 5). */
+		 * during SACK recovery, RFC 6675 5); the ACK of our SYN is no
+		 * data (a 1-byte segment followed). */
 		if (c->sack.recovery)
 			;
 		else if (c->cwnd < c->ssthresh)
-			c->cwnd += acked < c->mss ? acked : c->mss;
+			c->cwnd += app_acked < c->mss ? app_acked : c->mss;
 		else
 			c->cwnd += (uint32_t)((uint64_t)c->mss * c->mss / c->cwnd) + 1;
 		c->snd_una = ack;
@@ -329,7 +330,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		c->t_rtx = 0;
 		if (c->snd_una != c->snd_max)
 			c->t_rtx = s->now + c->rto;
-		conn_timer_update(s, c);
+		tcp_tlp_ack(s, c);      /* probe episode; next PTO (RFC 8985) */
 		tcp_sack_acked(c);
 		if (c->sack.recovery) {
 			/* RFC 6675 5: recovery ends once RecoveryPoint is
@@ -369,6 +370,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 				c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
 				c->cwnd = c->ssthresh;
 				c->sack.recovery = 1;
+				tcp_tlp_recovery(c);    /* fast recovery: no probe */
 				c->sack.recover = c->snd_max;
 				c->sack.high_rxt = c->snd_una;
 				TT_INC(s->st, fast_retransmits);
@@ -406,8 +408,10 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		conn_set_state(s, c, TCP_FIN_WAIT_2);
 		c->t_rtx = 0;
 		/* teardown.md: an orphan waits fin_timeout for the peer's FIN;
-		 * after shutdown(SHUT_WR) it waits with no limit. */
-		c->t_ka = (c->flags & TF_ORPHAN) ? s->now + s->cfg->fin_timeout : 0;
+		 * after shutdown(SHUT_WR) it waits with no limit, keep-alive
+		 * probing it as Linux does (tcp_keepalive_timer). */
+		c->t_ka = (c->flags & TF_ORPHAN) ? s->now + s->cfg->fin_timeout :
+			s->cfg->keepalive ? s->now + s->cfg->keepalive_time : 0;
 		conn_timer_update(s, c);
 		break;
 	case TCP_CLOSING:

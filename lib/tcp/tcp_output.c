@@ -125,7 +125,7 @@ count_retransmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *
 void
 tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 {
-	bool sent = false;
+	bool sent = false, sent_new = false;
 	uint32_t wnd;
 
 	switch (c->state) {
@@ -185,6 +185,8 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 		} else {
 			if (seg.flags & TCP_F_FIN)
 				TT_INC(s->st, fins_sent);
+			sent_new = true;
+			tcp_tlp_sent_new(c, seg.seq);
 			if (!(c->flags & TF_RTT)) {
 				/* Time one segment per flight (RFC 6298 3). */
 				c->flags |= TF_RTT;
@@ -214,6 +216,65 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 		tcp_arm_rto(s, c);
 	else
 		conn_timer_update(s, c);
+	/* Linux's tcp_write_xmit: new segments sent, one loss probe per
+	 * tail (RFC 8985 7.2). */
+	if (sent_new)
+		tcp_tlp_schedule(s, c, false);
+}
+
+bool
+tcp_send_tail_probe(struct tcp_stack *s, struct tcp_conn *c)
+{
+	uint32_t wnd_end = c->snd_una + c->snd_wnd;
+	uint32_t left = SEQ_LT(c->snd_max, c->snd_end) ? c->snd_end - c->snd_max : 0;
+	uint32_t seq, end, len;
+	struct tcp_seg seg;
+	bool fresh;
+
+	/* RFC 8985 7.3: new data if the peer's window allows a segment
+	 * (the congestion window is not consulted: Linux's push_one = 2),
+	 * else the last segment sent again. */
+	len = left < c->mss ? left : c->mss;
+	fresh = len > 0 && SEQ_LEQ(c->snd_max + len, wnd_end) && c->snd_nxt == c->snd_max;
+	if (fresh) {
+		seq = c->snd_max;
+	} else {
+		seq = SEQ_LT(c->tlp_tail, c->snd_una) ? c->snd_una : c->tlp_tail;
+		end = SEQ_LT(c->snd_max, c->snd_end) ? c->snd_max : c->snd_end;
+		len = SEQ_LT(seq, end) ? end - seq : 0;
+		if (len > c->mss) {          /* the tail's last MSS */
+			seq = end - c->mss;
+			len = c->mss;
+		}
+	}
+	seg_init(s, c, &seg, TCP_F_ACK, seq);
+	seg.len = len;
+	if (len > 0 && seq + len == c->snd_end)
+		seg.flags |= TCP_F_PSH;
+	if ((c->flags & (fresh ? TF_FIN_QUEUED : TF_FIN_SENT)) && seq + len == c->snd_end)
+		seg.flags |= TCP_F_FIN;
+	if (len == 0 && !(seg.flags & TCP_F_FIN))
+		return false;
+	if (!fresh) {
+		count_retransmit(s, c, &seg);
+		/* Karn: no RTT sample from a segment sent twice. */
+		if ((c->flags & TF_RTT) && SEQ_GEQ(c->rtt_seq, seq))
+			c->flags &= ~TF_RTT;
+	} else {
+		if (seg.flags & TCP_F_FIN)
+			TT_INC(s->st, fins_sent);
+		tcp_tlp_sent_new(c, seq);
+	}
+	xmit(s, c, &seg, seq - (c->iss + 1));
+	if (fresh) {
+		c->snd_max = seq + len;
+		if (seg.flags & TCP_F_FIN) {
+			c->snd_max++;
+			c->flags |= TF_FIN_SENT;
+		}
+		c->snd_nxt = c->snd_max;
+	}
+	return true;
 }
 
 void
@@ -230,6 +291,7 @@ tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c)
 	if (seg.len == 0 && !(seg.flags & TCP_F_FIN))
 		return;
 	c->flags &= ~TF_RTT;
+	tcp_tlp_recovery(c);          /* fast recovery: no probe */
 	count_retransmit(s, c, &seg);
 	xmit(s, c, &seg, seg.seq - (c->iss + 1));
 	tcp_arm_rto(s, c);
@@ -383,6 +445,7 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	if (c->sack.n > 0 && c->sack.start[0] == c->snd_una)
 		tcp_sack_clear(c);
 	c->t_rtx = 0;
+	tcp_tlp_recovery(c);          /* RTO recovery: no probe */
 	tcp_output(s, c);
 	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
 		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,

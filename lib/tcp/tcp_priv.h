@@ -75,6 +75,7 @@ void tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
 bool tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
+bool tcp_send_tail_probe(struct tcp_stack *s, struct tcp_conn *c);
 uint16_t tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c);
 bool tcp_fin_acked(const struct tcp_conn *c);
 
@@ -102,6 +103,17 @@ enum tcp_cookie_verdict {
 bool tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg);
 enum tcp_cookie_verdict tcp_syncookie_ack(struct tcp_stack *s, struct tcp_listener *l,
 					  const struct tcp_seg *seg, struct tcp_conn **cp);
+
+/* tcp_tlp.c: tail loss probe (RFC 8985 7) */
+#define TLP_PROBE_OUT  0x01   /* a probe is outstanding: one per tail */
+#define TLP_RECOVERY   0x02   /* RTO or fast recovery: no probe until
+				 tlp_recover is acknowledged */
+#define TLP_PROBE_RTX  0x04   /* the probe was a retransmission */
+void tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq);
+void tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto);
+void tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_tlp_recovery(struct tcp_conn *c);
+void tcp_tlp_fire(struct tcp_stack *s, struct tcp_conn *c);
 
 /* tcp_timers.c */
 void tcp_timer_expired(struct tmw_timer *t, void *arg, uint64_t now);

@@ -226,6 +226,8 @@ conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
 
 	if (c->t_rtx && c->t_rtx < d)
 		d = c->t_rtx;
+	if (c->t_tlp && c->t_tlp < d)
+		d = c->t_tlp;
 	if (c->t_dack && c->t_dack < d)
 		d = c->t_dack;
 	if (c->t_ka && c->t_ka < d)
@@ -310,6 +312,13 @@ tcp_abort(struct tcp_stack *s, struct tcp_conn *c)
 {
 	if (c->flags & TF_FREED)
 		return;
+	/* Inside tcp_input the application's writes are deferred to one
+	 * output pass at the end of the segment; a socket's send() would
+	 * already have put them on the wire (as the window allows) before
+	 * close() with SO_LINGER {1, 0}.  Send them now, so the RST follows
+	 * the data at snd_nxt, as Linux's tcp_send_active_reset. */
+	if (s->in_input && !(c->flags & TF_ORPHAN))
+		tcp_output(s, c);
 	if (c->state != TCP_SYN_SENT)
 		tcp_send_rst_conn(s, c);
 	TT_INC(s->st, aborts_linger0);

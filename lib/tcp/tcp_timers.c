@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * What each timer does when it fires: retransmission (SYN, SYN-ACK, data,
- * FIN) with backoff and give-up, delayed ACK, keep-alive, the orphaned
- * FIN_WAIT_2 timeout, the application's timer; and TIME_WAIT expiry.
+ * FIN) with backoff and give-up, the tail loss probe (tcp_tlp.c), delayed
+ * ACK, keep-alive, the orphaned FIN_WAIT_2 timeout, the application's
+ * timer; and TIME_WAIT expiry.
  */
 #include "tcp/tcp_priv.h"
 #include "tcp/tw_budget.h"
@@ -128,6 +129,12 @@ tcp_timer_expired(struct tmw_timer *t, void *arg, uint64_t now)
 			TT_INC(s->st, delayed_acks);
 			tcp_send_ack(s, c);
 		}
+	}
+	/* The probe first: when the PTO equals the RTO, Linux's one
+	 * transmit timer is the probe's, and the probe restarts the RTO. */
+	if (c->t_tlp && c->t_tlp <= now) {
+		c->t_tlp = 0;
+		tcp_tlp_fire(s, c);
 	}
 	if (c->t_rtx && c->t_rtx <= now) {
 		c->t_rtx = 0;
