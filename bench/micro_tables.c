@@ -160,10 +160,17 @@ micro_tw(uint32_t n, const uint32_t *perm)
 	micro_line("tw_table", n, "expire (per record)", micro_ns() - t0, n);
 	if (left != 0 || tw_count(&tw) != 0)
 		fprintf(stderr, "tw_expire left %" PRIu32 "\n", left);
-	printf("%-10s %10" PRIu32 "  %-22s %8zu bytes (record %zu + index %.1f)\n",
-	       "tw_table", n, "memory per record",
-	       sizeof(struct tw_rec) + (size_t)(tw.mask + 1) * 4 / n,
-	       sizeof(struct tw_rec), (double)(tw.mask + 1) * 4 / n);
+	/* The whole allocation per record at full capacity: records,
+	 * spare ring slots for holes, the index, and the address pairs
+	 * (1/65536 as many as records here). */
+	{
+		double rec = sizeof(struct tw_rec);
+		double spare = (double)(tw.nslots - n) * sizeof(struct tw_rec) / n;
+		double idx = (double)tw.bkt_bytes / n;
+
+		printf("%-10s %10" PRIu32 "  %-22s %8.1f bytes (record %.0f + spare slots %.1f + index %.1f)\n",
+		       "tw_table", n, "memory per record", rec + spare + idx, rec, spare, idx);
+	}
 	tw_free(&tw);
 	return 0;
 }

@@ -1,150 +1,408 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tcp/conn_table.h"   /* tcp_tuple_hash */
 #include "tcp/tw_table.h"
 
+#define TW_BKT_SLOTS   8
+#define TW_MAX_KICKS   256
+#define TW_PAGE        4096u
+/* Fault the ring in this far ahead of the tail, a few pages per poll. */
+#define TW_AHEAD_BYTES (4u << 20)
+#define TW_TOUCH_PAGES 4
+
+_Static_assert(sizeof(struct tw_rec) == 28, "TIME_WAIT record grew");
+
+/* --- the index ---------------------------------------------------------- */
+
+struct tw_h {
+	uint32_t b1, b2, fp;
+};
+
+static struct tw_h
+tw_hash(const struct tw_table *tw, const struct tcp_tuple *t)
+{
+	uint32_t h = tcp_tuple_hash(t);
+	uint32_t h2 = (h ^ (h >> 16)) * 0x85ebca6bu;
+	struct tw_h r;
+
+	h2 ^= h2 >> 13;
+	/* Range reduction by multiply (no power-of-two bucket count: the
+	 * index is sized to the capacity, not to the next power of two). */
+	r.b1 = (uint32_t)(((uint64_t)h * tw->nb) >> 32);
+	r.b2 = (uint32_t)(((uint64_t)h2 * tw->nb) >> 32);
+	if (r.b2 == r.b1 && tw->nb > 1)
+		r.b2 = r.b1 + 1 == tw->nb ? 0 : r.b1 + 1;
+	r.fp = h & ((1u << (32 - tw->pos_bits)) - 1);
+	return r;
+}
+
+static inline uint32_t
+pos_of(const struct tw_table *tw, uint32_t v)
+{
+	return v & ((1u << tw->pos_bits) - 1);
+}
+
+static struct tw_h
+rec_hash(const struct tw_table *tw, const struct tw_rec *r)
+{
+	struct tcp_tuple t;
+
+	tw_tuple(tw, r, &t);
+	return tw_hash(tw, &t);
+}
+
+/* The index slot that holds ring slot s (whose record is r), or NULL. */
+static uint32_t *
+idx_find(struct tw_table *tw, const struct tw_rec *r, uint32_t s)
+{
+	struct tw_h h = rec_hash(tw, r);
+	uint32_t *b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
+	uint32_t *b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		if (b1[j] != 0 && pos_of(tw, b1[j]) == s + 1)
+			return &b1[j];
+		if (b2[j] != 0 && pos_of(tw, b2[j]) == s + 1)
+			return &b2[j];
+	}
+	for (unsigned j = 0; j < tw->n_stash; j++)
+		if (pos_of(tw, tw->stash[j]) == s + 1)
+			return &tw->stash[j];
+	return NULL;
+}
+
+static uint32_t *
+bkt_free_slot(struct tw_table *tw, uint32_t b)
+{
+	uint32_t *p = &tw->bkt[(size_t)b * TW_BKT_SLOTS];
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
+		if (p[j] == 0)
+			return &p[j];
+	return NULL;
+}
+
+static void hole(struct tw_table *tw, uint32_t s);
+
+/*
+ * Add index entry v (fingerprint and ring slot) whose buckets are h.
+ * Both full: cuckoo displacement, each displaced entry to its other
+ * bucket (found by rehashing its record).  At a load of 0.9 with 8-slot
+ * buckets a walk of TW_MAX_KICKS fails practically never; the stash takes
+ * what is left, and beyond that the homeless record is dropped (counted).
+ */
+static void
+idx_add(struct tw_table *tw, struct tw_h h, uint32_t v)
+{
+	uint32_t *p = bkt_free_slot(tw, h.b1);
+	uint32_t b;
+
+	if (p == NULL)
+		p = bkt_free_slot(tw, h.b2);
+	if (p != NULL) {
+		*p = v;
+		return;
+	}
+	b = (tw->rnd & 1) ? h.b2 : h.b1;
+	for (unsigned k = 0; k < TW_MAX_KICKS; k++) {
+		uint32_t j, victim;
+		struct tw_h vh;
+
+		tw->rnd = tw->rnd * 1103515245u + 12345u;
+		j = (tw->rnd >> 16) % TW_BKT_SLOTS;
+		victim = tw->bkt[(size_t)b * TW_BKT_SLOTS + j];
+		tw->bkt[(size_t)b * TW_BKT_SLOTS + j] = v;
+		v = victim;
+		vh = rec_hash(tw, &tw->rec[pos_of(tw, v) - 1]);
+		b = vh.b1 == b ? vh.b2 : vh.b1;
+		p = bkt_free_slot(tw, b);
+		if (p != NULL) {
+			*p = v;
+			return;
+		}
+	}
+	if (tw->n_stash < TW_STASH) {
+		tw->stash[tw->n_stash++] = v;
+		return;
+	}
+	/* Never seen at the sizes used: the record cannot be found, so it
+	 * must not stay either. */
+	{
+		uint32_t s = pos_of(tw, v) - 1;
+
+		addr_put(&tw->at, tw->rec[s].pair - 1);
+		hole(tw, s);
+		tw->count--;
+		tw->lost++;
+	}
+}
+
+static void
+idx_del(struct tw_table *tw, uint32_t *p)
+{
+	if (p >= tw->stash && p < tw->stash + TW_STASH)
+		*p = tw->stash[--tw->n_stash];
+	else
+		*p = 0;
+}
+
+/* --- the ring ------------------------------------------------------------ */
+
+static inline uint32_t
+ring_next(const struct tw_table *tw, uint32_t s)
+{
+	return s + 1 == tw->nslots ? 0 : s + 1;
+}
+
+/* Slot s becomes a hole; holes at the head are dropped at once, so the
+ * head is always a live record. */
+static void
+hole(struct tw_table *tw, uint32_t s)
+{
+	tw->rec[s].pair = 0;
+	if (s != tw->head)
+		return;
+	while (tw->used > 0 && tw->rec[tw->head].pair == 0) {
+		tw->head = ring_next(tw, tw->head);
+		tw->used--;
+	}
+}
+
+/*
+ * Holes fill every spare slot (records removed or restarted behind an
+ * older live one): close them up in place, oldest first, so the order
+ * (= expiry order) is kept.  O(slots), and only when removals outrun
+ * expiry by the spare (capacity / 32); *track follows one record.
+ */
+static void
+compact(struct tw_table *tw, uint32_t *track)
+{
+	uint32_t rd = tw->head, wr = tw->head, live = 0;
+
+	for (uint32_t k = 0; k < tw->used; k++, rd = ring_next(tw, rd)) {
+		if (tw->rec[rd].pair == 0)
+			continue;
+		if (rd != wr) {
+			uint32_t *p = idx_find(tw, &tw->rec[rd], rd);
+
+			tw->rec[wr] = tw->rec[rd];
+			tw->rec[rd].pair = 0;
+			*p = (*p & ~((1u << tw->pos_bits) - 1)) | (wr + 1);
+			if (track != NULL && *track == rd)
+				*track = wr;
+		}
+		wr = ring_next(tw, wr);
+		live++;
+	}
+	tw->used = live;
+	tw->compactions++;
+}
+
+/* The next slot at the tail, or TW_NIL. */
+static uint32_t
+take_slot(struct tw_table *tw, uint32_t *track)
+{
+	uint32_t s;
+
+	if (tw->used == tw->nslots)
+		compact(tw, track);
+	if (tw->used == tw->nslots)
+		return TW_NIL;
+	s = tw->head + tw->used;
+	if (s >= tw->nslots)
+		s -= tw->nslots;
+	tw->used++;
+	if (s + 1 > tw->taken_hi)
+		tw->taken_hi = s + 1;
+	return s;
+}
+
+/* Fault in a few pages ahead of the tail (first lap only: after it the
+ * whole ring is resident). */
+static void
+touch_ahead(struct tw_table *tw)
+{
+	size_t hi = (size_t)tw->taken_hi * sizeof(struct tw_rec);
+
+	if (tw->touched < hi)
+		tw->touched = (hi + TW_PAGE - 1) & ~(size_t)(TW_PAGE - 1);
+	for (unsigned n = 0; n < TW_TOUCH_PAGES; n++) {
+		if (tw->touched >= tw->ring_bytes || tw->touched >= hi + TW_AHEAD_BYTES)
+			return;
+		/* Beyond every slot ever taken: nothing lives here yet. */
+		((volatile char *)tw->rec)[tw->touched] = 0;
+		tw->touched += TW_PAGE;
+	}
+}
+
+/* --- the API ------------------------------------------------------------- */
+
 int
 tw_init(struct tw_table *tw, uint32_t capacity)
 {
-	uint32_t nb = 16;
+	uint64_t nslots, nb;
 
 	memset(tw, 0, sizeof(*tw));
-	if (capacity == 0 || capacity >= TW_NIL)
+	if (capacity == 0 || capacity > (1u << 27))
 		return -1;
-	while (nb < capacity && nb < (1u << 31))
-		nb <<= 1;
-	tw->rec = malloc((size_t)capacity * sizeof(*tw->rec));
-	tw->buckets = malloc((size_t)nb * sizeof(*tw->buckets));
-	if (tw->rec == NULL || tw->buckets == NULL) {
+	/* Spare slots for holes: 1/32 of the capacity, so a ring full of
+	 * holes is compacted at most once per capacity/32 removals. */
+	nslots = (uint64_t)capacity + capacity / 32 + 16;
+	/* Buckets for a load of 0.9 at capacity. */
+	nb = ((uint64_t)capacity * 10 / 9 + TW_BKT_SLOTS - 1) / TW_BKT_SLOTS + 1;
+	tw->nslots = (uint32_t)nslots;
+	tw->nb = (uint32_t)nb;
+	tw->pos_bits = 32 - (uint32_t)__builtin_clz(tw->nslots);
+	tw->ring_bytes = (size_t)nslots * sizeof(struct tw_rec);
+	tw->bkt_bytes = (size_t)nb * TW_BKT_SLOTS * sizeof(uint32_t);
+	tw->rec = mmap(NULL, tw->ring_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (tw->rec == MAP_FAILED) {
+		tw->rec = NULL;
+		return -1;
+	}
+	tw->bkt = aligned_alloc(64, (tw->bkt_bytes + 63) & ~(size_t)63);
+	if (tw->bkt == NULL ||
+	    addr_init(&tw->at, capacity < (1u << 29) - 2 ? capacity : (1u << 29) - 2) < 0) {
 		tw_free(tw);
 		return -1;
 	}
-	memset(tw->buckets, 0xff, (size_t)nb * sizeof(*tw->buckets));
-	tw->mask = nb - 1;
+	memset(tw->bkt, 0, tw->bkt_bytes);
 	tw->capacity = capacity;
-	/* Records are touched only when first taken (a bump index, then the
-	 * list of released ones), so a table sized for tens of millions costs
-	 * address space, not memory, until TIME_WAIT grows into it. */
-	tw->free_head = TW_NIL;
-	tw->unused = 0;
 	tw->late_ms = 1;
-	tw->head = tw->tail = TW_NIL;
+	tw->rnd = 0x2545f491u;
+	touch_ahead(tw);
 	return 0;
 }
 
 void
 tw_free(struct tw_table *tw)
 {
-	free(tw->rec);
-	free(tw->buckets);
+	if (tw->rec != NULL)
+		munmap(tw->rec, tw->ring_bytes);
+	free(tw->bkt);
+	addr_free(&tw->at);
 	memset(tw, 0, sizeof(*tw));
+}
+
+void
+tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
+{
+	const struct addr_pair *k = addr_key(&tw->at, r->pair - 1);
+
+	t->laddr = k->laddr;
+	t->raddr = k->raddr;
+	t->lport = r->lport;
+	t->rport = r->rport;
 }
 
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
-	uint32_t i = tw->buckets[tcp_tuple_hash(t) & tw->mask];
+	struct addr_pair k = { t->laddr, t->raddr };
+	const uint32_t *b1, *b2;
+	uint32_t id;
+	struct tw_h h;
 
-	while (i != TW_NIL) {
-		struct tw_rec *r = &tw->rec[i];
+	if (tw->count == 0)
+		return NULL;
+	/* An address pair with no record: no record, without touching the
+	 * index (the common case for a new connection's SYN). */
+	id = addr_find(&tw->at, &k);
+	if (id == ADDR_NIL)
+		return NULL;
+	h = tw_hash(tw, t);
+	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
+	b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
+	for (unsigned j = 0; j < 2 * TW_BKT_SLOTS + TW_STASH; j++) {
+		uint32_t v = j < TW_BKT_SLOTS ? b1[j] : j < 2 * TW_BKT_SLOTS ?
+			b2[j - TW_BKT_SLOTS] : j - 2 * TW_BKT_SLOTS < tw->n_stash ?
+			tw->stash[j - 2 * TW_BKT_SLOTS] : 0;
+		struct tw_rec *r;
 
-		if (tcp_tuple_eq(&r->t, t))
+		if (v == 0 || (v >> tw->pos_bits) != h.fp)
+			continue;
+		r = &tw->rec[pos_of(tw, v) - 1];
+		if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
 			return r;
-		i = r->hnext;
 	}
 	return NULL;
-}
-
-static void
-fifo_append(struct tw_table *tw, uint32_t i)
-{
-	struct tw_rec *r = &tw->rec[i];
-
-	r->next = TW_NIL;
-	r->prev = tw->tail;
-	if (tw->tail != TW_NIL)
-		tw->rec[tw->tail].next = i;
-	else
-		tw->head = i;
-	tw->tail = i;
-}
-
-static void
-fifo_unlink(struct tw_table *tw, uint32_t i)
-{
-	struct tw_rec *r = &tw->rec[i];
-
-	if (r->prev != TW_NIL)
-		tw->rec[r->prev].next = r->next;
-	else
-		tw->head = r->next;
-	if (r->next != TW_NIL)
-		tw->rec[r->next].prev = r->prev;
-	else
-		tw->tail = r->prev;
 }
 
 struct tw_rec *
 tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 {
-	uint32_t i = tw->free_head;
+	struct addr_pair k = { t->laddr, t->raddr };
 	struct tw_rec *r;
-	uint32_t *b;
+	uint32_t id, s;
 
-	if (i != TW_NIL) {
-		r = &tw->rec[i];
-		tw->free_head = r->hnext;
-	} else if (tw->unused < tw->capacity) {
-		i = tw->unused++;
-		r = &tw->rec[i];
-	} else {
+	if (tw->count >= tw->capacity)
+		return NULL;
+	id = addr_get(&tw->at, &k);
+	if (id == ADDR_NIL)
+		return NULL;
+	s = take_slot(tw, NULL);
+	if (s == TW_NIL) {
+		addr_put(&tw->at, id);
 		return NULL;
 	}
+	r = &tw->rec[s];
 	memset(r, 0, sizeof(*r));
-	r->t = *t;
+	r->pair = id + 1;
+	r->lport = t->lport;
+	r->rport = t->rport;
 	r->expire = expire_ms;
-	b = &tw->buckets[tcp_tuple_hash(t) & tw->mask];
-	r->hnext = *b;
-	*b = i;
-	fifo_append(tw, i);
 	tw->count++;
-	return r;
+	idx_add(tw, tw_hash(tw, t), (tw_hash(tw, t).fp << tw->pos_bits) | (s + 1));
+	return r->pair != 0 ? r : NULL;
 }
 
 void
 tw_remove(struct tw_table *tw, struct tw_rec *r)
 {
-	uint32_t i = tw_index(tw, r);
-	uint32_t *p = &tw->buckets[tcp_tuple_hash(&r->t) & tw->mask];
+	uint32_t s = (uint32_t)(r - tw->rec);
+	uint32_t *p = idx_find(tw, r, s);
 
-	while (*p != TW_NIL && *p != i)
-		p = &tw->rec[*p].hnext;
-	if (*p == i)
-		*p = r->hnext;
-	fifo_unlink(tw, i);
-	r->hnext = tw->free_head;
-	tw->free_head = i;
+	if (p != NULL)
+		idx_del(tw, p);
+	addr_put(&tw->at, r->pair - 1);
+	hole(tw, s);
 	tw->count--;
 }
 
-void
+struct tw_rec *
 tw_restart(struct tw_table *tw, struct tw_rec *r, uint32_t expire_ms)
 {
-	uint32_t i = tw_index(tw, r);
+	uint32_t s = (uint32_t)(r - tw->rec);
+	uint32_t ts = tw_ts_stamp(r), q;
+	bool sat = r->ts_age == TW_TS_AGE_MAX;
+	uint32_t *p;
 
 	r->expire = expire_ms;
-	if (tw->tail != i) {
-		fifo_unlink(tw, i);
-		fifo_append(tw, i);
-	}
+	if (!sat)
+		tw_set_ts_stamp(r, ts);
+	else
+		r->ts_age = TW_TS_AGE_MAX;   /* older still */
+	q = s + 1 == tw->nslots ? 0 : s + 1;
+	if (q == (tw->head + tw->used) % tw->nslots)
+		return r;   /* already the tail */
+	q = take_slot(tw, &s);
+	if (q == TW_NIL)
+		return &tw->rec[s];   /* cannot happen: count < nslots */
+	tw->rec[q] = tw->rec[s];
+	p = idx_find(tw, &tw->rec[s], s);
+	*p = (*p & ~((1u << tw->pos_bits) - 1)) | (q + 1);
+	hole(tw, s);
+	return &tw->rec[q];
 }
 
 struct tw_rec *
 tw_oldest(const struct tw_table *tw)
 {
-	return tw->head == TW_NIL ? NULL : &tw->rec[tw->head];
+	return tw->used == 0 ? NULL : &tw->rec[tw->head];
 }
 
 uint32_t
@@ -152,7 +410,8 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 {
 	uint32_t n = 0;
 
-	while (n < budget && tw->head != TW_NIL) {
+	touch_ahead(tw);
+	while (n < budget && tw->used > 0) {
 		struct tw_rec *r = &tw->rec[tw->head];
 
 		if ((int32_t)(r->expire - now_ms) > 0)

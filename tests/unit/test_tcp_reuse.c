@@ -339,7 +339,7 @@ put_tw(struct harness *h, uint16_t lport, uint32_t snd_nxt, bool ts,
 	assert_non_null(r);
 	r->snd_nxt = snd_nxt;
 	r->rcv_nxt = 1;
-	r->ts_stamp = stamp_ms;
+	tw_set_ts_stamp(r, stamp_ms);
 	r->flags = ts ? TW_F_TS : 0;
 	h->st.state[TCP_TIME_WAIT]++;
 	return r;
@@ -591,6 +591,7 @@ test_tw_reuse_2_loopback_only(void **state)
 	struct tuple_pool p;
 	struct tcp_tuple t;
 	struct tw_rec r;
+	struct tcp_tuple rt;
 	uint32_t isn;
 
 	start_reuse(h, 2);
@@ -603,19 +604,19 @@ test_tw_reuse_2_loopback_only(void **state)
 	 * allow it; 1 allows any address. */
 	memset(&r, 0, sizeof(r));
 	r.flags = TW_F_TS;
-	r.t = tuple_of(10000);
-	assert_false(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.laddr = IP(127, 0, 0, 1);
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.laddr = H_LADDR;
-	r.t.raddr = IP(127, 0, 0, 2);
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.raddr = H_RADDR;
+	rt = tuple_of(10000);
+	assert_false(tw_reuse_ok(&h->cfg, &r, &rt, 100000));
+	rt.laddr = IP(127, 0, 0, 1);
+	assert_true(tw_reuse_ok(&h->cfg, &r, &rt, 100000));
+	rt.laddr = H_LADDR;
+	rt.raddr = IP(127, 0, 0, 2);
+	assert_true(tw_reuse_ok(&h->cfg, &r, &rt, 100000));
+	rt.raddr = H_RADDR;
 	h->cfg.tw_reuse = 1;
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
+	assert_true(tw_reuse_ok(&h->cfg, &r, &rt, 100000));
 	h->cfg.tw_reuse = 0;
-	r.t.laddr = r.t.raddr = IP(127, 0, 0, 1);
-	assert_false(tw_reuse_ok(&h->cfg, &r, 100000));
+	rt.laddr = rt.raddr = IP(127, 0, 0, 1);
+	assert_false(tw_reuse_ok(&h->cfg, &r, &rt, 100000));
 	tuple_pool_free(&p);
 }
 

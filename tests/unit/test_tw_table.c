@@ -84,19 +84,28 @@ test_insert_lookup_remove(void **state)
 	tw_free(&tw);
 }
 
+/* Bucket of t as tw_table.c computes it (first choice). */
+static uint32_t
+bucket1(const struct tw_table *tw, const struct tcp_tuple *t)
+{
+	return (uint32_t)(((uint64_t)tcp_tuple_hash(t) * tw->nb) >> 32);
+}
+
 static void
 test_collisions(void **state)
 {
 	struct tw_table tw;
-	struct tw_rec *r[6];
-	uint32_t id[6], n = 0;
+	struct tw_rec *r[12];
+	uint32_t id[12], n = 0;
 
 	(void)state;
+	/* 12 records whose first bucket is the same 8-slot bucket: 4 must
+	 * go to their second bucket, displacing others (cuckoo). */
 	assert_int_equal(tw_init(&tw, 16), 0);
-	for (uint32_t i = 0; n < 6; i++) {
+	for (uint32_t i = 0; n < 12; i++) {
 		struct tcp_tuple t = tuple(i);
 
-		if ((tcp_tuple_hash(&t) & tw.mask) == 5) {
+		if (bucket1(&tw, &t) == 1) {
 			id[n] = i;
 			r[n] = tw_insert(&tw, &t, 100);
 			assert_non_null(r[n]);
@@ -104,15 +113,15 @@ test_collisions(void **state)
 		}
 		assert_true(i < 1000000);
 	}
-	for (uint32_t k = 0; k < 6; k++)
+	for (uint32_t k = 0; k < 12; k++)
 		assert_ptr_equal(find(&tw, id[k]), r[k]);
-	/* Out of the middle, the head and the tail of the chain. */
 	tw_remove(&tw, r[2]);
-	tw_remove(&tw, r[5]);
+	tw_remove(&tw, r[11]);
 	tw_remove(&tw, r[0]);
-	for (uint32_t k = 0; k < 6; k++)
+	for (uint32_t k = 0; k < 12; k++)
 		assert_ptr_equal(find(&tw, id[k]),
-				 (k == 2 || k == 5 || k == 0) ? NULL : r[k]);
+				 (k == 2 || k == 11 || k == 0) ? NULL : r[k]);
+	assert_int_equal(tw.lost, 0);
 	tw_free(&tw);
 }
 
@@ -159,7 +168,7 @@ test_fifo_order_with_restart(void **state)
 	c = add(&tw, 3, 30);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	/* A FIN restarts a's 2MSL: it moves behind c. */
-	tw_restart(&tw, a, 40);
+	a = tw_restart(&tw, a, 40);
 	assert_int_equal(a->expire, 40);
 	assert_ptr_equal(tw_oldest(&tw), b);
 	/* Not a moment early. */
@@ -178,7 +187,7 @@ test_fifo_order_with_restart(void **state)
 	/* Restarting the newest one (the tail) keeps the order. */
 	a = add(&tw, 1, 100);
 	b = add(&tw, 2, 110);
-	tw_restart(&tw, b, 120);
+	b = tw_restart(&tw, b, 120);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	assert_int_equal(tw_expire(&tw, 100, 100), 1);
 	assert_ptr_equal(tw_oldest(&tw), b);
@@ -186,7 +195,7 @@ test_fifo_order_with_restart(void **state)
 	assert_int_equal(tw_expire(&tw, 120, 100), 1);
 	/* Restarting the only record. */
 	a = add(&tw, 1, 200);
-	tw_restart(&tw, a, 300);
+	a = tw_restart(&tw, a, 300);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	assert_int_equal(tw_expire(&tw, 299, 100), 0);
 	assert_int_equal(tw_expire(&tw, 300, 100), 1);
