@@ -149,7 +149,7 @@ enum tuple_pick tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned t
  * connection must have used timestamps, its last one received more than
  * tw_reuse_delay ago.  t is the record's 4-tuple.
  */
-bool tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r,
-		 const struct tcp_tuple *t, uint32_t now_ms);
+bool tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_table *tw,
+		 const struct tw_rec *r, const struct tcp_tuple *t, uint32_t now_ms);
 
 #endif

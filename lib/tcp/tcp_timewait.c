@@ -40,7 +40,7 @@ tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c)
 	r->snd_nxt = c->snd_nxt;
 	r->rcv_nxt = c->rcv_nxt;
 	r->ts_recent = c->ts_recent;
-	tw_set_ts_stamp(r, c->ts_recent_stamp);
+	tw_set_ts_stamp(&s->tw, r, c->ts_recent_stamp);
 	/* The window to advertise is derived from the config and this flag
 	 * (tw_rcv_wnd_field): a TIME_WAIT connection is past its SYN. */
 	r->flags = ((c->flags & TF_TS) ? TW_F_TS : 0) |
@@ -51,7 +51,7 @@ tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c)
 }
 
 enum tw_verdict
-tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
+tw_verdict(const struct tt_tcp_config *cfg, const struct tw_table *tw, struct tw_rec *r,
 	   const struct tcp_seg *seg, uint32_t now_ms, uint32_t *isn)
 {
 	bool rst = seg->flags & TCP_F_RST;
@@ -77,7 +77,7 @@ tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
 		 * (the caller does). */
 		if (seg_ts) {
 			r->ts_recent = seg->tsval;
-			tw_set_ts_stamp(r, now_ms);
+			tw_set_ts_stamp(tw, r, now_ms);
 		}
 		return TW_DROP_RESTART;
 	}
@@ -157,7 +157,7 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 	struct tcp_listener *l;
 	bool ack = seg->flags & TCP_F_ACK;
 
-	enum tw_verdict v = tw_verdict(s->cfg, r, seg, now_ms, &isn);
+	enum tw_verdict v = tw_verdict(s->cfg, &s->tw, r, seg, now_ms, &isn);
 
 	/* A SYN that PAWS rejects is a refused takeover as well. */
 	if ((v == TW_PAWS || v == TW_PAWS_ACK) && (seg->flags & TCP_F_SYN))

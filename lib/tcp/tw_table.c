@@ -13,7 +13,16 @@
 #define TW_AHEAD_BYTES (4u << 20)
 #define TW_TOUCH_PAGES 4
 
-_Static_assert(sizeof(struct tw_rec) == 28, "TIME_WAIT record grew");
+#define TW_BLK         (1u << TW_BLK_SHIFT)
+/*
+ * Spare blocks beyond capacity / 64: a block can be closed early (its
+ * records' expiries must lie within 65.5 s of its first one), at most
+ * once per 65.5 s of TIME_WAIT, so 1400 blocks cover the longest
+ * time_wait (86400 s); 350 KiB per table at 26 bytes.
+ */
+#define TW_SPARE_BLOCKS 1400u
+
+_Static_assert(sizeof(struct tw_rec) == 26, "TIME_WAIT record grew");
 
 /* --- the index ---------------------------------------------------------- */
 
@@ -171,20 +180,63 @@ hole(struct tw_table *tw, uint32_t s)
 	}
 }
 
+static inline uint32_t
+blk(uint32_t s)
+{
+	return s >> TW_BLK_SHIFT;
+}
+
+/* Ring distance from a to b (b at or after a). */
+static inline uint32_t
+ring_dist(const struct tw_table *tw, uint32_t a, uint32_t b)
+{
+	return b >= a ? b - a : b + tw->nslots - a;
+}
+
+/* Does expire_ms fit block b (base + 16 bits)? */
+static inline bool
+fits(const struct tw_table *tw, uint32_t b, uint32_t expire_ms)
+{
+	return expire_ms - tw->base[b] <= 0xffffu &&
+		(int32_t)(expire_ms - tw->base[b]) >= 0;
+}
+
 /*
- * Holes fill every spare slot (records removed or restarted behind an
+ * Holes fill the spare slots (records removed or restarted behind an
  * older live one): close them up in place, oldest first, so the order
- * (= expiry order) is kept.  O(slots), and only when removals outrun
- * expiry by the spare (capacity / 32); *track follows one record.
+ * (= expiry order) is kept; a record goes into the block being written
+ * when its expiry fits that block's base, else the next block.
+ * O(slots), and only when removals outrun expiry by the spare
+ * (capacity / 64); *track follows one record.
  */
 static void
 compact(struct tw_table *tw, uint32_t *track)
 {
-	uint32_t rd = tw->head, wr = tw->head, live = 0;
+	uint32_t rd = tw->head, wr = tw->head, dist = 0, n = tw->used;
 
-	for (uint32_t k = 0; k < tw->used; k++, rd = ring_next(tw, rd)) {
+	for (uint32_t k = 0; k < n; k++, rd = ring_next(tw, rd)) {
+		uint32_t e;
+
 		if (tw->rec[rd].pair == 0)
 			continue;
+		e = tw_rec_expire(tw, &tw->rec[rd]);
+		for (;;) {
+			uint32_t off = wr & (TW_BLK - 1);
+
+			if (off == 0) {
+				/* Every record of this block before rd has been
+				 * read already: rebase it, unless it is rd's own. */
+				if (blk(wr) != blk(rd))
+					tw->base[blk(wr)] = e;
+				break;
+			}
+			if (fits(tw, blk(wr), e))
+				break;
+			wr += TW_BLK - off;
+			dist += TW_BLK - off;
+			if (wr >= tw->nslots)
+				wr -= tw->nslots;
+		}
 		if (rd != wr) {
 			uint32_t *p = idx_find(tw, &tw->rec[rd], rd);
 
@@ -194,26 +246,53 @@ compact(struct tw_table *tw, uint32_t *track)
 			if (track != NULL && *track == rd)
 				*track = wr;
 		}
+		tw->rec[wr].exp_d = (uint16_t)(e - tw->base[blk(wr)]);
 		wr = ring_next(tw, wr);
-		live++;
+		dist++;
 	}
-	tw->used = live;
+	tw->used = dist;
 	tw->compactions++;
 }
 
-/* The next slot at the tail, or TW_NIL. */
+/*
+ * The next slot at the tail for a record expiring at expire_ms (its
+ * block's base set when it opens the block), or TW_NIL.
+ */
 static uint32_t
-take_slot(struct tw_table *tw, uint32_t *track)
+take_slot(struct tw_table *tw, uint32_t expire_ms, uint32_t *track)
 {
+	bool compacted = false;
 	uint32_t s;
 
-	if (tw->used == tw->nslots)
-		compact(tw, track);
-	if (tw->used == tw->nslots)
-		return TW_NIL;
-	s = tw->head + tw->used;
-	if (s >= tw->nslots)
-		s -= tw->nslots;
+	for (;;) {
+		uint32_t off, need;
+
+		s = tw->head + tw->used;
+		if (s >= tw->nslots)
+			s -= tw->nslots;
+		off = s & (TW_BLK - 1);
+		if (off != 0 && fits(tw, blk(s), expire_ms))
+			need = 1;
+		else
+			/* A new block, whole (the head must not be in it):
+			 * the rest of this one is left as holes. */
+			need = (off ? TW_BLK - off : 0) + TW_BLK;
+		if (tw->nslots - tw->used < need) {
+			if (compacted)
+				return TW_NIL;
+			compact(tw, track);
+			compacted = true;
+			continue;
+		}
+		if (need > 1) {
+			tw->used += need - TW_BLK;
+			s = tw->head + tw->used;
+			if (s >= tw->nslots)
+				s -= tw->nslots;
+			tw->base[blk(s)] = expire_ms;
+		}
+		break;
+	}
 	tw->used++;
 	if (s + 1 > tw->taken_hi)
 		tw->taken_hi = s + 1;
@@ -246,11 +325,13 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 	uint64_t nslots, nb;
 
 	memset(tw, 0, sizeof(*tw));
-	if (capacity == 0 || capacity > (1u << 27))
+	if (capacity == 0 || capacity > (1u << 27) - (1u << 21))
 		return -1;
-	/* Spare slots for holes: 1/32 of the capacity, so a ring full of
-	 * holes is compacted at most once per capacity/32 removals. */
-	nslots = (uint64_t)capacity + capacity / 32 + 16;
+	/* Spare slots for holes: 1/64 of the capacity, so a ring full of
+	 * holes is compacted at most once per capacity/64 removals; plus
+	 * blocks closed early.  A whole number of blocks. */
+	nslots = (uint64_t)capacity + capacity / 64 + (uint64_t)TW_SPARE_BLOCKS * TW_BLK;
+	nslots &= ~(uint64_t)(TW_BLK - 1);
 	/* Buckets for a load of 0.9 at capacity. */
 	nb = ((uint64_t)capacity * 10 / 9 + TW_BKT_SLOTS - 1) / TW_BKT_SLOTS + 1;
 	tw->nslots = (uint32_t)nslots;
@@ -265,7 +346,8 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 		return -1;
 	}
 	tw->bkt = aligned_alloc(64, (tw->bkt_bytes + 63) & ~(size_t)63);
-	if (tw->bkt == NULL ||
+	tw->base = calloc(tw->nslots >> TW_BLK_SHIFT, sizeof(*tw->base));
+	if (tw->bkt == NULL || tw->base == NULL ||
 	    addr_init(&tw->at, capacity < (1u << 29) - 2 ? capacity : (1u << 29) - 2) < 0) {
 		tw_free(tw);
 		return -1;
@@ -284,6 +366,7 @@ tw_free(struct tw_table *tw)
 	if (tw->rec != NULL)
 		munmap(tw->rec, tw->ring_bytes);
 	free(tw->bkt);
+	free(tw->base);
 	addr_free(&tw->at);
 	memset(tw, 0, sizeof(*tw));
 }
@@ -344,7 +427,7 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	id = addr_get(&tw->at, &k);
 	if (id == ADDR_NIL)
 		return NULL;
-	s = take_slot(tw, NULL);
+	s = take_slot(tw, expire_ms, NULL);
 	if (s == TW_NIL) {
 		addr_put(&tw->at, id);
 		return NULL;
@@ -354,7 +437,7 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	r->pair = id + 1;
 	r->lport = t->lport;
 	r->rport = t->rport;
-	r->expire = expire_ms;
+	r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
 	tw->count++;
 	idx_add(tw, tw_hash(tw, t), (tw_hash(tw, t).fp << tw->pos_bits) | (s + 1));
 	return r->pair != 0 ? r : NULL;
@@ -377,26 +460,33 @@ struct tw_rec *
 tw_restart(struct tw_table *tw, struct tw_rec *r, uint32_t expire_ms)
 {
 	uint32_t s = (uint32_t)(r - tw->rec);
-	uint32_t ts = tw_ts_stamp(r), q;
+	uint32_t ts = tw_ts_stamp(tw, r), q;
 	bool sat = r->ts_age == TW_TS_AGE_MAX;
 	uint32_t *p;
 
-	r->expire = expire_ms;
+	if (ring_next(tw, s) == (tw->head + tw->used) % tw->nslots &&
+	    fits(tw, blk(s), expire_ms)) {
+		/* Already the tail: in place. */
+		r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
+	} else {
+		q = take_slot(tw, expire_ms, &s);
+		if (q == TW_NIL) {
+			/* The ring holds capacity + spare: cannot happen. */
+			tw->lost++;
+			return &tw->rec[s];
+		}
+		tw->rec[q] = tw->rec[s];
+		tw->rec[q].exp_d = (uint16_t)(expire_ms - tw->base[blk(q)]);
+		p = idx_find(tw, &tw->rec[s], s);
+		*p = (*p & ~((1u << tw->pos_bits) - 1)) | (q + 1);
+		hole(tw, s);
+		r = &tw->rec[q];
+	}
+	/* ts_age counts from the new expiry; a saturated one stays so
+	 * (older still). */
 	if (!sat)
-		tw_set_ts_stamp(r, ts);
-	else
-		r->ts_age = TW_TS_AGE_MAX;   /* older still */
-	q = s + 1 == tw->nslots ? 0 : s + 1;
-	if (q == (tw->head + tw->used) % tw->nslots)
-		return r;   /* already the tail */
-	q = take_slot(tw, &s);
-	if (q == TW_NIL)
-		return &tw->rec[s];   /* cannot happen: count < nslots */
-	tw->rec[q] = tw->rec[s];
-	p = idx_find(tw, &tw->rec[s], s);
-	*p = (*p & ~((1u << tw->pos_bits) - 1)) | (q + 1);
-	hole(tw, s);
-	return &tw->rec[q];
+		tw_set_ts_stamp(tw, r, ts);
+	return r;
 }
 
 struct tw_rec *
@@ -414,11 +504,13 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 	while (n < budget && tw->used > 0) {
 		struct tw_rec *r = &tw->rec[tw->head];
 
-		if ((int32_t)(r->expire - now_ms) > 0)
+		uint32_t e = tw_rec_expire(tw, r);
+
+		if ((int32_t)(e - now_ms) > 0)
 			break;
 		/* The promise is "never later than one tick": count breaches
 		 * (a burst beyond the per-poll budget, a stalled lcore). */
-		if (now_ms - r->expire > tw->late_ms)
+		if (now_ms - e > tw->late_ms)
 			tw->expired_late++;
 		tw_remove(tw, r);
 		n++;
