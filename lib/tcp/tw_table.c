@@ -34,10 +34,20 @@ static struct tw_h
 tw_hash(const struct tw_table *tw, const struct tcp_tuple *t)
 {
 	uint32_t h = tcp_tuple_hash(t);
-	uint32_t h2 = (h ^ (h >> 16)) * 0x85ebca6bu;
+	uint32_t h2;
 	struct tw_h r;
 
-	h2 ^= h2 >> 13;
+	/* A CRC is linear: tuples that differ in a few bits have hashes
+	 * that differ by the same few patterns, which crowds some buckets
+	 * and starves others.  A multiply-xorshift finalizer (MurmurHash3's)
+	 * spreads them; h2 is a second, independent-enough mix. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	h2 = (h ^ (h >> 15)) * 0x2c1b3c6du;
+	h2 ^= h2 >> 12;
 	/* Range reduction by multiply (no power-of-two bucket count: the
 	 * index is sized to the capacity, not to the next power of two). */
 	r.b1 = (uint32_t)(((uint64_t)h * tw->nb) >> 32);
@@ -352,6 +362,9 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 		tw_free(tw);
 		return -1;
 	}
+	/* Huge pages where the kernel gives them: every lookup reads one or
+	 * two random buckets. */
+	madvise(tw->bkt, (tw->bkt_bytes + 63) & ~(size_t)63, MADV_HUGEPAGE);
 	memset(tw->bkt, 0, tw->bkt_bytes);
 	tw->capacity = capacity;
 	tw->late_ms = 1;
@@ -382,11 +395,28 @@ tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
 	t->rport = r->rport;
 }
 
+/* The record of index entry v if it is t's (fingerprint, then the
+ * record). */
+static inline struct tw_rec *
+tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
+	 const struct tcp_tuple *t)
+{
+	struct tw_rec *r;
+
+	if (v == 0 || (v >> tw->pos_bits) != fp)
+		return NULL;
+	r = &tw->rec[pos_of(tw, v) - 1];
+	if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
+		return r;
+	return NULL;
+}
+
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
 	struct addr_pair k = { t->laddr, t->raddr };
 	const uint32_t *b1, *b2;
+	struct tw_rec *r;
 	uint32_t id;
 	struct tw_h h;
 
@@ -400,16 +430,21 @@ tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 	h = tw_hash(tw, t);
 	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
 	b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
-	for (unsigned j = 0; j < 2 * TW_BKT_SLOTS + TW_STASH; j++) {
-		uint32_t v = j < TW_BKT_SLOTS ? b1[j] : j < 2 * TW_BKT_SLOTS ?
-			b2[j - TW_BKT_SLOTS] : j - 2 * TW_BKT_SLOTS < tw->n_stash ?
-			tw->stash[j - 2 * TW_BKT_SLOTS] : 0;
-		struct tw_rec *r;
-
-		if (v == 0 || (v >> tw->pos_bits) != h.fp)
-			continue;
-		r = &tw->rec[pos_of(tw, v) - 1];
-		if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
+	/* Both buckets' loads in flight at once. */
+	__builtin_prefetch(b2);
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		r = tw_match(tw, b1[j], h.fp, id, t);
+		if (r != NULL)
+			return r;
+	}
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		r = tw_match(tw, b2[j], h.fp, id, t);
+		if (r != NULL)
+			return r;
+	}
+	for (unsigned j = 0; j < tw->n_stash; j++) {
+		r = tw_match(tw, tw->stash[j], h.fp, id, t);
+		if (r != NULL)
 			return r;
 	}
 	return NULL;
