@@ -9,13 +9,14 @@
 #define TW_BKT_SLOTS   8
 #define TW_MAX_KICKS   256
 #define TW_PAGE        4096u
-/* Fault the ring in this far ahead of the tail, a few pages per poll. */
+/* Fault the ring in this far ahead of the tail (at most 1/64 of it), a
+ * few pages per poll. */
 #define TW_AHEAD_BYTES (4u << 20)
 #define TW_TOUCH_PAGES 4
 
 #define TW_BLK         (1u << TW_BLK_SHIFT)
 /*
- * Spare blocks beyond capacity / 64: a block can be closed early (its
+ * Spare blocks beyond capacity / 128: a block can be closed early (its
  * records' expiries must lie within 65.5 s of its first one), at most
  * once per 65.5 s of TIME_WAIT, so 1400 blocks cover the longest
  * time_wait (86400 s); 350 KiB per table at 26 bytes.
@@ -217,7 +218,7 @@ fits(const struct tw_table *tw, uint32_t b, uint32_t expire_ms)
  * (= expiry order) is kept; a record goes into the block being written
  * when its expiry fits that block's base, else the next block.
  * O(slots), and only when removals outrun expiry by the spare
- * (capacity / 64); *track follows one record.
+ * (capacity / 128); *track follows one record.
  */
 static void
 compact(struct tw_table *tw, uint32_t *track)
@@ -315,11 +316,12 @@ static void
 touch_ahead(struct tw_table *tw)
 {
 	size_t hi = (size_t)tw->taken_hi * sizeof(struct tw_rec);
+	size_t ahead = tw->ring_bytes / 64 < TW_AHEAD_BYTES ? tw->ring_bytes / 64 : TW_AHEAD_BYTES;
 
 	if (tw->touched < hi)
 		tw->touched = (hi + TW_PAGE - 1) & ~(size_t)(TW_PAGE - 1);
 	for (unsigned n = 0; n < TW_TOUCH_PAGES; n++) {
-		if (tw->touched >= tw->ring_bytes || tw->touched >= hi + TW_AHEAD_BYTES)
+		if (tw->touched >= tw->ring_bytes || tw->touched >= hi + ahead)
 			return;
 		/* Beyond every slot ever taken: nothing lives here yet. */
 		((volatile char *)tw->rec)[tw->touched] = 0;
@@ -337,10 +339,10 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 	memset(tw, 0, sizeof(*tw));
 	if (capacity == 0 || capacity > (1u << 27) - (1u << 21))
 		return -1;
-	/* Spare slots for holes: 1/64 of the capacity, so a ring full of
-	 * holes is compacted at most once per capacity/64 removals; plus
+	/* Spare slots for holes: 1/128 of the capacity, so a ring full of
+	 * holes is compacted at most once per capacity/128 removals; plus
 	 * blocks closed early.  A whole number of blocks. */
-	nslots = (uint64_t)capacity + capacity / 64 + (uint64_t)TW_SPARE_BLOCKS * TW_BLK;
+	nslots = (uint64_t)capacity + capacity / 128 + (uint64_t)TW_SPARE_BLOCKS * TW_BLK;
 	nslots &= ~(uint64_t)(TW_BLK - 1);
 	/* Buckets for a load of 0.9 at capacity. */
 	nb = ((uint64_t)capacity * 10 / 9 + TW_BKT_SLOTS - 1) / TW_BKT_SLOTS + 1;

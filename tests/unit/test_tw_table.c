@@ -338,7 +338,7 @@ test_one_million(void **state)
 }
 
 /* The budget: 26-byte records; the index at most 4.5 bytes per record of
- * capacity; spare ring slots 1/64 of capacity plus a fixed 1400 blocks. */
+ * capacity; spare ring slots 1/128 of capacity plus a fixed 1400 blocks. */
 static void
 test_sizes(void **state)
 {
@@ -349,7 +349,7 @@ test_sizes(void **state)
 	assert_int_equal(sizeof(struct tw_rec), 26);
 	assert_int_equal(tw_init(&tw, n), 0);
 	assert_true((double)tw.bkt_bytes / n <= 4.5);
-	assert_true(tw.nslots <= n + n / 64 + 1400 * 16);
+	assert_true(tw.nslots <= n + n / 128 + 1400 * 16);
 	assert_true(tw.nslots >= n);
 	tw_free(&tw);
 	/* Beyond what 32-bit index slots with a fingerprint can name. */
