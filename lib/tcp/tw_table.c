@@ -458,6 +458,7 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	struct addr_pair k = { t->laddr, t->raddr };
 	struct tw_rec *r;
 	uint32_t id, s;
+	struct tw_h h;
 
 	if (tw->count >= tw->capacity)
 		return NULL;
@@ -476,7 +477,8 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	r->rport = t->rport;
 	r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
 	tw->count++;
-	idx_add(tw, tw_hash(tw, t), (tw_hash(tw, t).fp << tw->pos_bits) | (s + 1));
+	h = tw_hash(tw, t);
+	idx_add(tw, h, (h.fp << tw->pos_bits) | (s + 1));
 	return r->pair != 0 ? r : NULL;
 }
 
