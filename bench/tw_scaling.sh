@@ -15,8 +15,10 @@
 # (bench_lib.sh), so no tuple comes back within 60 s below 4.4M/s: every
 # record lives its full TIME_WAIT and expires, and the table holds
 # rate x 60 s records.  --max-tw N sizes the server's table (default 24M:
-# 400K/s x 60 s); its index is a power of two >= N buckets of 4 bytes,
-# written at start, so keep N near what the run holds for bytes/record.
+# 400K/s x 60 s); its index (4.44 bytes per record of N) is written at
+# start and its record ring (26.2 bytes per record of N) is all resident
+# once it has gone round, so keep N near what the run holds (e.g. 61M for
+# 1M/s) for bytes/record: the figure is per record held.
 # Writes bench/results/tw_scaling-DATE.json; bench/plot.sh FILE draws it.
 
 set -u

@@ -390,7 +390,8 @@ pool_next(struct tuple_pool *p, unsigned ti, uint32_t *si_out, uint32_t *pi_out)
 }
 
 bool
-tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r, uint32_t now_ms)
+tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_table *tw,
+	    const struct tw_rec *r, const struct tcp_tuple *t, uint32_t now_ms)
 {
 	uint32_t delay_ms = (uint32_t)(cfg->tw_reuse_delay / REUSE_US_PER_MS);
 
@@ -399,7 +400,7 @@ tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r, uint32_t no
 	if (cfg->tw_reuse == 2) {
 		/* Linux: "loopback src or dst address"; no DPDK port
 		 * carries 127/8, so 2 (Linux's default) means off here. */
-		bool lo = (r->t.laddr >> 24) == 127 || (r->t.raddr >> 24) == 127;
+		bool lo = (t->laddr >> 24) == 127 || (t->raddr >> 24) == 127;
 
 		if (!lo)
 			return false;
@@ -409,7 +410,7 @@ tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r, uint32_t no
 	if (!(r->flags & TW_F_TS))
 		return false;
 	/* time_after32(now, ts_stamp + delay): strictly later. */
-	return (int32_t)(r->ts_stamp + delay_ms - now_ms) < 0;
+	return (int32_t)(tw_ts_stamp(tw, r) + delay_ms - now_ms) < 0;
 }
 
 enum tuple_pick
@@ -438,7 +439,7 @@ tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned ti,
 		if (tcp_lookup(s, &t) != NULL)
 			continue;
 		r = s->tw.rec != NULL ? tcp_tw_lookup(s, &t) : NULL;
-		if (r != NULL && (int32_t)(now_ms - r->expire) >= 0) {
+		if (r != NULL && (int32_t)(now_ms - tw_rec_expire(&s->tw, r)) >= 0) {
 			/* 2MSL is over; the timer pass has not reaped it yet
 			 * (bounded work per poll).  Do it now, as it would. */
 			tw_remove(&s->tw, r);
@@ -451,7 +452,7 @@ tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned ti,
 			*isn = 0;
 			return PICK_FREE;
 		}
-		if (!tw_reuse_ok(s->cfg, r, now_ms)) {
+		if (!tw_reuse_ok(s->cfg, &s->tw, r, &t, now_ms)) {
 			TT_INC(s->st, tuples_skipped);
 			continue;
 		}

@@ -147,9 +147,9 @@ enum tuple_pick tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned t
  * tcp_twsk_unique(): tw_reuse 0 never, 1 yes, 2 only when either address
  * is loopback (127/8, which a DPDK port never carries); and the old
  * connection must have used timestamps, its last one received more than
- * tw_reuse_delay ago.
+ * tw_reuse_delay ago.  t is the record's 4-tuple.
  */
-bool tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_rec *r,
-		 uint32_t now_ms);
+bool tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_table *tw,
+		 const struct tw_rec *r, const struct tcp_tuple *t, uint32_t now_ms);
 
 #endif

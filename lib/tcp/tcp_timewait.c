@@ -40,17 +40,18 @@ tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c)
 	r->snd_nxt = c->snd_nxt;
 	r->rcv_nxt = c->rcv_nxt;
 	r->ts_recent = c->ts_recent;
-	r->ts_stamp = c->ts_recent_stamp;
-	r->flags = (c->flags & TF_TS) ? TW_F_TS : 0;
-	r->rcv_wscale = (c->flags & TF_WS) ? c->rcv_wscale : 0;
-	r->rcv_wnd = tcp_rcv_wnd_field(s, c);
+	tw_set_ts_stamp(&s->tw, r, c->ts_recent_stamp);
+	/* The window to advertise is derived from the config and this flag
+	 * (tw_rcv_wnd_field): a TIME_WAIT connection is past its SYN. */
+	r->flags = ((c->flags & TF_TS) ? TW_F_TS : 0) |
+		((c->flags & TF_WS) ? TW_F_WS : 0);
 	s->st->state[TCP_TIME_WAIT]++;
 	TT_INC(s->st, tw_created);
 	conn_release(s, c, TCP_CLOSED_NORMAL);
 }
 
 enum tw_verdict
-tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
+tw_verdict(const struct tt_tcp_config *cfg, const struct tw_table *tw, struct tw_rec *r,
 	   const struct tcp_seg *seg, uint32_t now_ms, uint32_t *isn)
 {
 	bool rst = seg->flags & TCP_F_RST;
@@ -76,7 +77,7 @@ tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
 		 * (the caller does). */
 		if (seg_ts) {
 			r->ts_recent = seg->tsval;
-			r->ts_stamp = now_ms;
+			tw_set_ts_stamp(tw, r, now_ms);
 		}
 		return TW_DROP_RESTART;
 	}
@@ -101,28 +102,39 @@ tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
 	}
 	/* Pure ACKs and SYNs: at most one duplicate ACK per 500 ms
 	 * (Linux tcp_timewait_check_oow_rate_limit). */
-	if (r->last_oow != 0 && now_ms - r->last_oow < TCP_OOW_RATE_US / US_PER_MS)
+	if (tw_oow_recent(r, now_ms, TCP_OOW_RATE_US / US_PER_MS))
 		return paws_reject ? TW_PAWS : (syn ? TW_SYN_REFUSED_QUIET : TW_DROP_RESTART);
-	r->last_oow = now_ms ? now_ms : 1;
+	tw_oow_set(r, now_ms);
 	if (paws_reject)
 		return TW_PAWS_ACK;
 	return syn ? TW_SYN_REFUSED : TW_ACK;
+}
+
+/* What tcp_rcv_wnd_field() gave the connection after its SYN. */
+static uint16_t
+tw_rcv_wnd_field(const struct tcp_stack *s, const struct tw_rec *r)
+{
+	uint32_t w = s->cfg->rcv_wnd;
+
+	if (r->flags & TW_F_WS)
+		w >>= s->cfg->wscale;
+	return w > 0xffff ? 0xffff : (uint16_t)w;
 }
 
 static void
 tw_send_ack(struct tcp_stack *s, const struct tw_rec *r)
 {
 	struct tcp_seg seg = {
-		.t = r->t,
 		.seq = r->snd_nxt,
 		.ack = r->rcv_nxt,
 		.flags = TCP_F_ACK,
-		.wnd = r->rcv_wnd,
+		.wnd = tw_rcv_wnd_field(s, r),
 	};
 
+	tw_tuple(&s->tw, r, &seg.t);
 	if (r->flags & TW_F_TS) {
 		seg.opts = TCP_OPT_TS;
-		seg.tsval = tcp_ts_now(s->now, tcp_ts_offset(s, &r->t));
+		seg.tsval = tcp_ts_now(s->now, tcp_ts_offset(s, &seg.t));
 		seg.tsecr = r->ts_recent;
 	}
 	if (s->fault != NULL && tcp_fault_tx_tw(s))
@@ -145,7 +157,7 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 	struct tcp_listener *l;
 	bool ack = seg->flags & TCP_F_ACK;
 
-	enum tw_verdict v = tw_verdict(s->cfg, r, seg, now_ms, &isn);
+	enum tw_verdict v = tw_verdict(s->cfg, &s->tw, r, seg, now_ms, &isn);
 
 	/* A SYN that PAWS rejects is a refused takeover as well. */
 	if ((v == TW_PAWS || v == TW_PAWS_ACK) && (seg->flags & TCP_F_SYN))
@@ -162,7 +174,7 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 		return;
 	case TW_DROP_RESTART:
 		if (ack)
-			tw_restart(&s->tw, r, tw_expiry(s));
+			r = tw_restart(&s->tw, r, tw_expiry(s));
 		return;
 	case TW_SYN:
 		l = tcp_find_listener(s, seg->t.lport);
@@ -199,25 +211,25 @@ tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 	case TW_PAWS:
 		TT_INC(s->st, tw_paws_drops);
 		if (!(seg->flags & TCP_F_RST))
-			tw_restart(&s->tw, r, tw_expiry(s));
+			r = tw_restart(&s->tw, r, tw_expiry(s));
 		return;
 	case TW_PAWS_ACK:
 		TT_INC(s->st, tw_paws_drops);
 		TT_INC(s->st, tw_dup_acks);
-		tw_restart(&s->tw, r, tw_expiry(s));
+		r = tw_restart(&s->tw, r, tw_expiry(s));
 		tw_send_ack(s, r);
 		return;
 	case TW_ACK_FIN:
 		/* teardown.md: a retransmitted FIN (our last ACK was lost) is
 		 * ACKed again and 2MSL starts over. */
 		TT_INC(s->st, tw_reacked);
-		tw_restart(&s->tw, r, tw_expiry(s));
+		r = tw_restart(&s->tw, r, tw_expiry(s));
 		tw_send_ack(s, r);
 		return;
 	case TW_ACK:
 		TT_INC(s->st, tw_dup_acks);
 		if (ack)
-			tw_restart(&s->tw, r, tw_expiry(s));
+			r = tw_restart(&s->tw, r, tw_expiry(s));
 		tw_send_ack(s, r);
 		return;
 	}

@@ -24,7 +24,8 @@ enum tw_verdict {
  * Decide what seg does to r (may update r's timestamp and rate-limit
  * state).  For TW_SYN, *isn is the new connection's ISN.
  */
-enum tw_verdict tw_verdict(const struct tt_tcp_config *cfg, struct tw_rec *r,
+enum tw_verdict tw_verdict(const struct tt_tcp_config *cfg, const struct tw_table *tw,
+			   struct tw_rec *r,
 			   const struct tcp_seg *seg, uint32_t now_ms, uint32_t *isn);
 
 #endif

@@ -1,165 +1,582 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tcp/conn_table.h"   /* tcp_tuple_hash */
 #include "tcp/tw_table.h"
 
+#define TW_BKT_SLOTS   8
+#define TW_MAX_KICKS   256
+#define TW_PAGE        4096u
+/* Fault the ring in this far ahead of the tail (at most 1/64 of it), a
+ * few pages per poll. */
+#define TW_AHEAD_BYTES (4u << 20)
+#define TW_TOUCH_PAGES 4
+
+#define TW_BLK         (1u << TW_BLK_SHIFT)
+/*
+ * Spare blocks beyond capacity / 128: a block can be closed early (its
+ * records' expiries must lie within 65.5 s of its first one), at most
+ * once per 65.5 s of TIME_WAIT, so 1400 blocks cover the longest
+ * time_wait (86400 s); 350 KiB per table at 26 bytes.
+ */
+#define TW_SPARE_BLOCKS 1400u
+
+_Static_assert(sizeof(struct tw_rec) == 26, "TIME_WAIT record grew");
+
+/* --- the index ---------------------------------------------------------- */
+
+struct tw_h {
+	uint32_t b1, b2, fp;
+};
+
+static struct tw_h
+tw_hash_of(const struct tw_table *tw, uint32_t h)
+{
+	uint32_t h2;
+	struct tw_h r;
+
+	/* A CRC is linear: tuples that differ in a few bits have hashes
+	 * that differ by the same few patterns, which crowds some buckets
+	 * and starves others.  A multiply-xorshift finalizer (MurmurHash3's)
+	 * spreads them; h2 is a second, independent-enough mix. */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	h2 = (h ^ (h >> 15)) * 0x2c1b3c6du;
+	h2 ^= h2 >> 12;
+	/* Range reduction by multiply (no power-of-two bucket count: the
+	 * index is sized to the capacity, not to the next power of two). */
+	r.b1 = (uint32_t)(((uint64_t)h * tw->nb) >> 32);
+	r.b2 = (uint32_t)(((uint64_t)h2 * tw->nb) >> 32);
+	if (r.b2 == r.b1 && tw->nb > 1)
+		r.b2 = r.b1 + 1 == tw->nb ? 0 : r.b1 + 1;
+	r.fp = h & ((1u << (32 - tw->pos_bits)) - 1);
+	return r;
+}
+
+static inline struct tw_h
+tw_hash(const struct tw_table *tw, const struct tcp_tuple *t)
+{
+	return tw_hash_of(tw, tcp_tuple_hash(t));
+}
+
+static inline uint32_t
+pos_of(const struct tw_table *tw, uint32_t v)
+{
+	return v & ((1u << tw->pos_bits) - 1);
+}
+
+static struct tw_h
+rec_hash(const struct tw_table *tw, const struct tw_rec *r)
+{
+	struct tcp_tuple t;
+
+	tw_tuple(tw, r, &t);
+	return tw_hash(tw, &t);
+}
+
+/* The index slot that holds ring slot s (whose record is r), or NULL. */
+static uint32_t *
+idx_find(struct tw_table *tw, const struct tw_rec *r, uint32_t s)
+{
+	struct tw_h h = rec_hash(tw, r);
+	uint32_t *b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
+	uint32_t *b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		if (b1[j] != 0 && pos_of(tw, b1[j]) == s + 1)
+			return &b1[j];
+		if (b2[j] != 0 && pos_of(tw, b2[j]) == s + 1)
+			return &b2[j];
+	}
+	for (unsigned j = 0; j < tw->n_stash; j++)
+		if (pos_of(tw, tw->stash[j]) == s + 1)
+			return &tw->stash[j];
+	return NULL;
+}
+
+static uint32_t *
+bkt_free_slot(struct tw_table *tw, uint32_t b)
+{
+	uint32_t *p = &tw->bkt[(size_t)b * TW_BKT_SLOTS];
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
+		if (p[j] == 0)
+			return &p[j];
+	return NULL;
+}
+
+static void hole(struct tw_table *tw, uint32_t s);
+
+/*
+ * Add index entry v (fingerprint and ring slot) whose buckets are h.
+ * Both full: cuckoo displacement, each displaced entry to its other
+ * bucket (found by rehashing its record).  At a load of 0.9 with 8-slot
+ * buckets a walk of TW_MAX_KICKS fails practically never; the stash takes
+ * what is left, and beyond that the homeless record is dropped (counted).
+ */
+static void
+idx_add(struct tw_table *tw, struct tw_h h, uint32_t v)
+{
+	uint32_t *p = bkt_free_slot(tw, h.b1);
+	uint32_t b;
+
+	if (p == NULL)
+		p = bkt_free_slot(tw, h.b2);
+	if (p != NULL) {
+		*p = v;
+		return;
+	}
+	b = (tw->rnd & 1) ? h.b2 : h.b1;
+	for (unsigned k = 0; k < TW_MAX_KICKS; k++) {
+		uint32_t j, victim;
+		struct tw_h vh;
+
+		tw->rnd = tw->rnd * 1103515245u + 12345u;
+		j = (tw->rnd >> 16) % TW_BKT_SLOTS;
+		victim = tw->bkt[(size_t)b * TW_BKT_SLOTS + j];
+		tw->bkt[(size_t)b * TW_BKT_SLOTS + j] = v;
+		v = victim;
+		vh = rec_hash(tw, &tw->rec[pos_of(tw, v) - 1]);
+		b = vh.b1 == b ? vh.b2 : vh.b1;
+		p = bkt_free_slot(tw, b);
+		if (p != NULL) {
+			*p = v;
+			return;
+		}
+	}
+	if (tw->n_stash < TW_STASH) {
+		tw->stash[tw->n_stash++] = v;
+		return;
+	}
+	/* Never seen at the sizes used: the record cannot be found, so it
+	 * must not stay either. */
+	{
+		uint32_t s = pos_of(tw, v) - 1;
+
+		addr_put(&tw->at, tw->rec[s].pair - 1);
+		hole(tw, s);
+		tw->count--;
+		tw->lost++;
+	}
+}
+
+static void
+idx_del(struct tw_table *tw, uint32_t *p)
+{
+	if (p >= tw->stash && p < tw->stash + TW_STASH)
+		*p = tw->stash[--tw->n_stash];
+	else
+		*p = 0;
+}
+
+/* --- the ring ------------------------------------------------------------ */
+
+static inline uint32_t
+ring_next(const struct tw_table *tw, uint32_t s)
+{
+	return s + 1 == tw->nslots ? 0 : s + 1;
+}
+
+/* Slot s becomes a hole; holes at the head are dropped at once, so the
+ * head is always a live record. */
+static void
+hole(struct tw_table *tw, uint32_t s)
+{
+	tw->rec[s].pair = 0;
+	if (s != tw->head)
+		return;
+	while (tw->used > 0 && tw->rec[tw->head].pair == 0) {
+		tw->head = ring_next(tw, tw->head);
+		tw->used--;
+	}
+}
+
+static inline uint32_t
+blk(uint32_t s)
+{
+	return s >> TW_BLK_SHIFT;
+}
+
+/* Ring distance from a to b (b at or after a). */
+static inline uint32_t
+ring_dist(const struct tw_table *tw, uint32_t a, uint32_t b)
+{
+	return b >= a ? b - a : b + tw->nslots - a;
+}
+
+/* Does expire_ms fit block b (base + 16 bits)? */
+static inline bool
+fits(const struct tw_table *tw, uint32_t b, uint32_t expire_ms)
+{
+	return expire_ms - tw->base[b] <= 0xffffu &&
+		(int32_t)(expire_ms - tw->base[b]) >= 0;
+}
+
+/*
+ * Holes fill the spare slots (records removed or restarted behind an
+ * older live one): close them up in place, oldest first, so the order
+ * (= expiry order) is kept; a record goes into the block being written
+ * when its expiry fits that block's base, else the next block.
+ * O(slots), and only when removals outrun expiry by the spare
+ * (capacity / 128); *track follows one record.
+ */
+static void
+compact(struct tw_table *tw, uint32_t *track)
+{
+	uint32_t rd = tw->head, wr = tw->head, dist = 0, n = tw->used;
+
+	for (uint32_t k = 0; k < n; k++, rd = ring_next(tw, rd)) {
+		uint32_t e;
+
+		if (tw->rec[rd].pair == 0)
+			continue;
+		e = tw_rec_expire(tw, &tw->rec[rd]);
+		for (;;) {
+			uint32_t off = wr & (TW_BLK - 1);
+
+			if (off == 0) {
+				/* Every record of this block before rd has been
+				 * read already: rebase it, unless it is rd's own. */
+				if (blk(wr) != blk(rd))
+					tw->base[blk(wr)] = e;
+				break;
+			}
+			if (fits(tw, blk(wr), e))
+				break;
+			wr += TW_BLK - off;
+			dist += TW_BLK - off;
+			if (wr >= tw->nslots)
+				wr -= tw->nslots;
+		}
+		if (rd != wr) {
+			uint32_t *p = idx_find(tw, &tw->rec[rd], rd);
+
+			tw->rec[wr] = tw->rec[rd];
+			tw->rec[rd].pair = 0;
+			*p = (*p & ~((1u << tw->pos_bits) - 1)) | (wr + 1);
+			if (track != NULL && *track == rd)
+				*track = wr;
+		}
+		tw->rec[wr].exp_d = (uint16_t)(e - tw->base[blk(wr)]);
+		wr = ring_next(tw, wr);
+		dist++;
+	}
+	tw->used = dist;
+	tw->compactions++;
+}
+
+/*
+ * The next slot at the tail for a record expiring at expire_ms (its
+ * block's base set when it opens the block), or TW_NIL.
+ */
+static uint32_t
+take_slot(struct tw_table *tw, uint32_t expire_ms, uint32_t *track)
+{
+	bool compacted = false;
+	uint32_t s;
+
+	for (;;) {
+		uint32_t off, need;
+
+		if (tw->used == 0 && (tw->head & (TW_BLK - 1)) != 0) {
+			/* An empty ring starts again at a block boundary: the
+			 * slots a new block skips must never be at the head,
+			 * which is always a live record (found by fuzz_tcp). */
+			tw->head = (tw->head | (TW_BLK - 1)) + 1;
+			if (tw->head >= tw->nslots)
+				tw->head = 0;
+		}
+		s = tw->head + tw->used;
+		if (s >= tw->nslots)
+			s -= tw->nslots;
+		off = s & (TW_BLK - 1);
+		if (off != 0 && fits(tw, blk(s), expire_ms))
+			need = 1;
+		else
+			/* A new block, whole (the head must not be in it):
+			 * the rest of this one is left as holes. */
+			need = (off ? TW_BLK - off : 0) + TW_BLK;
+		if (tw->nslots - tw->used < need) {
+			if (compacted)
+				return TW_NIL;
+			compact(tw, track);
+			compacted = true;
+			continue;
+		}
+		if (need > 1) {
+			tw->used += need - TW_BLK;
+			s = tw->head + tw->used;
+			if (s >= tw->nslots)
+				s -= tw->nslots;
+			tw->base[blk(s)] = expire_ms;
+		}
+		break;
+	}
+	tw->used++;
+	if (s + 1 > tw->taken_hi)
+		tw->taken_hi = s + 1;
+	return s;
+}
+
+/* Fault in a few pages ahead of the tail (first lap only: after it the
+ * whole ring is resident). */
+static void
+touch_ahead(struct tw_table *tw)
+{
+	size_t hi = (size_t)tw->taken_hi * sizeof(struct tw_rec);
+	size_t ahead = tw->ring_bytes / 64 < TW_AHEAD_BYTES ? tw->ring_bytes / 64 : TW_AHEAD_BYTES;
+
+	if (tw->touched < hi)
+		tw->touched = (hi + TW_PAGE - 1) & ~(size_t)(TW_PAGE - 1);
+	for (unsigned n = 0; n < TW_TOUCH_PAGES; n++) {
+		if (tw->touched >= tw->ring_bytes || tw->touched >= hi + ahead)
+			return;
+		/* Beyond every slot ever taken: nothing lives here yet. */
+		((volatile char *)tw->rec)[tw->touched] = 0;
+		tw->touched += TW_PAGE;
+	}
+}
+
+/* --- the API ------------------------------------------------------------- */
+
 int
 tw_init(struct tw_table *tw, uint32_t capacity)
 {
-	uint32_t nb = 16;
+	uint64_t nslots, nb;
 
 	memset(tw, 0, sizeof(*tw));
-	if (capacity == 0 || capacity >= TW_NIL)
+	if (capacity == 0 || capacity > (1u << 27) - (1u << 21))
 		return -1;
-	while (nb < capacity && nb < (1u << 31))
-		nb <<= 1;
-	tw->rec = malloc((size_t)capacity * sizeof(*tw->rec));
-	tw->buckets = malloc((size_t)nb * sizeof(*tw->buckets));
-	if (tw->rec == NULL || tw->buckets == NULL) {
+	/* Spare slots for holes: 1/128 of the capacity, so a ring full of
+	 * holes is compacted at most once per capacity/128 removals; plus
+	 * blocks closed early.  A whole number of blocks. */
+	nslots = (uint64_t)capacity + capacity / 128 + (uint64_t)TW_SPARE_BLOCKS * TW_BLK;
+	nslots &= ~(uint64_t)(TW_BLK - 1);
+	/* Buckets for a load of 0.9 at capacity. */
+	nb = ((uint64_t)capacity * 10 / 9 + TW_BKT_SLOTS - 1) / TW_BKT_SLOTS + 1;
+	tw->nslots = (uint32_t)nslots;
+	tw->nb = (uint32_t)nb;
+	tw->pos_bits = 32 - (uint32_t)__builtin_clz(tw->nslots);
+	tw->ring_bytes = (size_t)nslots * sizeof(struct tw_rec);
+	tw->bkt_bytes = (size_t)nb * TW_BKT_SLOTS * sizeof(uint32_t);
+	tw->rec = mmap(NULL, tw->ring_bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (tw->rec == MAP_FAILED) {
+		tw->rec = NULL;
+		return -1;
+	}
+	tw->bkt = aligned_alloc(64, (tw->bkt_bytes + 63) & ~(size_t)63);
+	tw->base = calloc(tw->nslots >> TW_BLK_SHIFT, sizeof(*tw->base));
+	if (tw->bkt == NULL || tw->base == NULL ||
+	    addr_init(&tw->at, capacity < (1u << 29) - 2 ? capacity : (1u << 29) - 2) < 0) {
 		tw_free(tw);
 		return -1;
 	}
-	memset(tw->buckets, 0xff, (size_t)nb * sizeof(*tw->buckets));
-	tw->mask = nb - 1;
+	/* Huge pages where the kernel gives them: every lookup reads one or
+	 * two random buckets. */
+	madvise(tw->bkt, (tw->bkt_bytes + 63) & ~(size_t)63, MADV_HUGEPAGE);
+	memset(tw->bkt, 0, tw->bkt_bytes);
 	tw->capacity = capacity;
-	/* Records are touched only when first taken (a bump index, then the
-	 * list of released ones), so a table sized for tens of millions costs
-	 * address space, not memory, until TIME_WAIT grows into it. */
-	tw->free_head = TW_NIL;
-	tw->unused = 0;
 	tw->late_ms = 1;
-	tw->head = tw->tail = TW_NIL;
+	tw->rnd = 0x2545f491u;
+	touch_ahead(tw);
 	return 0;
 }
 
 void
 tw_free(struct tw_table *tw)
 {
-	free(tw->rec);
-	free(tw->buckets);
+	if (tw->rec != NULL)
+		munmap(tw->rec, tw->ring_bytes);
+	free(tw->bkt);
+	free(tw->base);
+	addr_free(&tw->at);
 	memset(tw, 0, sizeof(*tw));
+}
+
+void
+tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
+{
+	const struct addr_pair *k = addr_key(&tw->at, r->pair - 1);
+
+	t->laddr = k->laddr;
+	t->raddr = k->raddr;
+	t->lport = r->lport;
+	t->rport = r->rport;
+}
+
+/* The record of index entry v if it is t's (fingerprint, then the
+ * record). */
+static inline struct tw_rec *
+tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
+	 const struct tcp_tuple *t)
+{
+	struct tw_rec *r;
+
+	if (v == 0 || (v >> tw->pos_bits) != fp)
+		return NULL;
+	r = &tw->rec[pos_of(tw, v) - 1];
+	if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
+		return r;
+	return NULL;
 }
 
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
-	uint32_t i = tw->buckets[tcp_tuple_hash(t) & tw->mask];
+	struct addr_pair k = { t->laddr, t->raddr };
+	const uint32_t *b1, *b2;
+	struct tw_rec *r;
+	uint32_t id;
+	struct tw_h h;
 
-	while (i != TW_NIL) {
-		struct tw_rec *r = &tw->rec[i];
-
-		if (tcp_tuple_eq(&r->t, t))
+	if (tw->count == 0)
+		return NULL;
+	/* An address pair with no record: no record, without touching the
+	 * index (the common case for a new connection's SYN). */
+	id = addr_find(&tw->at, &k);
+	if (id == ADDR_NIL)
+		return NULL;
+	h = tw_hash(tw, t);
+	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
+	b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
+	/* Both buckets' loads in flight at once. */
+	__builtin_prefetch(b2);
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		r = tw_match(tw, b1[j], h.fp, id, t);
+		if (r != NULL)
 			return r;
-		i = r->hnext;
+	}
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
+		r = tw_match(tw, b2[j], h.fp, id, t);
+		if (r != NULL)
+			return r;
+	}
+	for (unsigned j = 0; j < tw->n_stash; j++) {
+		r = tw_match(tw, tw->stash[j], h.fp, id, t);
+		if (r != NULL)
+			return r;
 	}
 	return NULL;
 }
 
+/* A burst's lookups (tcp_input_burst): both candidate buckets of the tuple
+ * whose tcp_tuple_hash is h, so their misses overlap with the others'. */
 void
 tw_prefetch(const struct tw_table *tw, uint32_t h)
 {
-	__builtin_prefetch(&tw->buckets[h & tw->mask]);
+	struct tw_h x;
+
+	if (tw->count == 0)
+		return;
+	x = tw_hash_of(tw, h);
+	__builtin_prefetch(&tw->bkt[(size_t)x.b1 * TW_BKT_SLOTS]);
+	__builtin_prefetch(&tw->bkt[(size_t)x.b2 * TW_BKT_SLOTS]);
 }
 
+/* Then the record the first bucket's fingerprint points at, if any. */
 void
 tw_prefetch_rec(const struct tw_table *tw, uint32_t h)
 {
-	uint32_t i = tw->buckets[h & tw->mask];
+	const uint32_t *b;
+	struct tw_h x;
 
-	if (i != TW_NIL)
-		__builtin_prefetch(&tw->rec[i]);
-}
-
-static void
-fifo_append(struct tw_table *tw, uint32_t i)
-{
-	struct tw_rec *r = &tw->rec[i];
-
-	r->next = TW_NIL;
-	r->prev = tw->tail;
-	if (tw->tail != TW_NIL)
-		tw->rec[tw->tail].next = i;
-	else
-		tw->head = i;
-	tw->tail = i;
-}
-
-static void
-fifo_unlink(struct tw_table *tw, uint32_t i)
-{
-	struct tw_rec *r = &tw->rec[i];
-
-	if (r->prev != TW_NIL)
-		tw->rec[r->prev].next = r->next;
-	else
-		tw->head = r->next;
-	if (r->next != TW_NIL)
-		tw->rec[r->next].prev = r->prev;
-	else
-		tw->tail = r->prev;
+	if (tw->count == 0)
+		return;
+	x = tw_hash_of(tw, h);
+	b = &tw->bkt[(size_t)x.b1 * TW_BKT_SLOTS];
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
+		if (b[j] != 0 && (b[j] >> tw->pos_bits) == x.fp) {
+			__builtin_prefetch(&tw->rec[pos_of(tw, b[j]) - 1]);
+			return;
+		}
 }
 
 struct tw_rec *
 tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 {
-	uint32_t i = tw->free_head;
+	struct addr_pair k = { t->laddr, t->raddr };
 	struct tw_rec *r;
-	uint32_t *b;
+	uint32_t id, s;
+	struct tw_h h;
 
-	if (i != TW_NIL) {
-		r = &tw->rec[i];
-		tw->free_head = r->hnext;
-	} else if (tw->unused < tw->capacity) {
-		i = tw->unused++;
-		r = &tw->rec[i];
-	} else {
+	if (tw->count >= tw->capacity)
+		return NULL;
+	id = addr_get(&tw->at, &k);
+	if (id == ADDR_NIL)
+		return NULL;
+	s = take_slot(tw, expire_ms, NULL);
+	if (s == TW_NIL) {
+		addr_put(&tw->at, id);
 		return NULL;
 	}
+	r = &tw->rec[s];
 	memset(r, 0, sizeof(*r));
-	r->t = *t;
-	r->expire = expire_ms;
-	b = &tw->buckets[tcp_tuple_hash(t) & tw->mask];
-	r->hnext = *b;
-	*b = i;
-	fifo_append(tw, i);
+	r->pair = id + 1;
+	r->lport = t->lport;
+	r->rport = t->rport;
+	r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
 	tw->count++;
-	return r;
+	h = tw_hash(tw, t);
+	idx_add(tw, h, (h.fp << tw->pos_bits) | (s + 1));
+	return r->pair != 0 ? r : NULL;
 }
 
 void
 tw_remove(struct tw_table *tw, struct tw_rec *r)
 {
-	uint32_t i = tw_index(tw, r);
-	uint32_t *p = &tw->buckets[tcp_tuple_hash(&r->t) & tw->mask];
+	uint32_t s = (uint32_t)(r - tw->rec);
+	uint32_t *p = idx_find(tw, r, s);
 
-	while (*p != TW_NIL && *p != i)
-		p = &tw->rec[*p].hnext;
-	if (*p == i)
-		*p = r->hnext;
-	fifo_unlink(tw, i);
-	r->hnext = tw->free_head;
-	tw->free_head = i;
+	if (p != NULL)
+		idx_del(tw, p);
+	addr_put(&tw->at, r->pair - 1);
+	hole(tw, s);
 	tw->count--;
 }
 
-void
+struct tw_rec *
 tw_restart(struct tw_table *tw, struct tw_rec *r, uint32_t expire_ms)
 {
-	uint32_t i = tw_index(tw, r);
+	uint32_t s = (uint32_t)(r - tw->rec);
+	uint32_t ts = tw_ts_stamp(tw, r), q;
+	bool sat = r->ts_age == TW_TS_AGE_MAX;
+	uint32_t *p;
 
-	r->expire = expire_ms;
-	if (tw->tail != i) {
-		fifo_unlink(tw, i);
-		fifo_append(tw, i);
+	if (ring_next(tw, s) == (tw->head + tw->used) % tw->nslots &&
+	    fits(tw, blk(s), expire_ms)) {
+		/* Already the tail: in place. */
+		r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
+	} else {
+		q = take_slot(tw, expire_ms, &s);
+		if (q == TW_NIL) {
+			/* The ring holds capacity + spare: cannot happen. */
+			tw->lost++;
+			return &tw->rec[s];
+		}
+		tw->rec[q] = tw->rec[s];
+		tw->rec[q].exp_d = (uint16_t)(expire_ms - tw->base[blk(q)]);
+		p = idx_find(tw, &tw->rec[s], s);
+		*p = (*p & ~((1u << tw->pos_bits) - 1)) | (q + 1);
+		hole(tw, s);
+		r = &tw->rec[q];
 	}
+	/* ts_age counts from the new expiry; a saturated one stays so
+	 * (older still). */
+	if (!sat)
+		tw_set_ts_stamp(tw, r, ts);
+	return r;
 }
 
 struct tw_rec *
 tw_oldest(const struct tw_table *tw)
 {
-	return tw->head == TW_NIL ? NULL : &tw->rec[tw->head];
+	return tw->used == 0 ? NULL : &tw->rec[tw->head];
 }
 
 uint32_t
@@ -167,14 +584,17 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 {
 	uint32_t n = 0;
 
-	while (n < budget && tw->head != TW_NIL) {
+	touch_ahead(tw);
+	while (n < budget && tw->used > 0) {
 		struct tw_rec *r = &tw->rec[tw->head];
 
-		if ((int32_t)(r->expire - now_ms) > 0)
+		uint32_t e = tw_rec_expire(tw, r);
+
+		if ((int32_t)(e - now_ms) > 0)
 			break;
 		/* The promise is "never later than one tick": count breaches
 		 * (a burst beyond the per-poll budget, a stalled lcore). */
-		if (now_ms - r->expire > tw->late_ms)
+		if (now_ms - e > tw->late_ms)
 			tw->expired_late++;
 		tw_remove(tw, r);
 		n++;
@@ -187,14 +607,11 @@ tw_walk_count(const struct tw_table *tw)
 {
 	uint32_t n = 0;
 
-	if (tw->rec == NULL)
+	/* Every index entry names one live record: count the entries of
+	 * every bucket and the stash, not tw->count or the ring. */
+	if (tw->bkt == NULL)
 		return 0;
-	for (uint32_t b = 0; b <= tw->mask; b++) {
-		uint32_t hops = 0;
-
-		for (uint32_t i = tw->buckets[b]; i != TW_NIL && hops < tw->capacity;
-		     i = tw->rec[i].hnext, hops++)
-			n++;
-	}
-	return n;
+	for (size_t i = 0; i < (size_t)tw->nb * TW_BKT_SLOTS; i++)
+		n += tw->bkt[i] != 0;
+	return n + tw->n_stash;
 }

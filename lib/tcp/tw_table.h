@@ -6,57 +6,98 @@
  * TIME_WAIT records: compact, separate from full connections (whose memory
  * is freed when TIME_WAIT starts), one table per lcore.
  *
- * Records live in one preallocated array and are named by 32-bit indexes:
- * the hash chain link and the expiry list links are indexes, not pointers.
+ * Expiry: every record waits the same 2MSL, restarted only by a segment
+ * that reaches it (RFC 9293 3.10.7.4).  Records are stored in a circular
+ * array in the order they were written, which is expiry order: the ring
+ * is a timer wheel with one slot, with no per-record links or timer
+ * handle.  A restart copies the record to the tail and leaves a hole; a
+ * removal (RST kill, SYN takeover, reuse, eviction) leaves a hole; holes
+ * are skipped when the head reaches them.  When holes fill the spare slots
+ * the ring is compacted in place (order kept).  The head is the oldest
+ * record, which is what the evict_oldest overflow policy needs.
  *
- * Expiry: every record waits the same 2MSL, restarted only by a
- * retransmitted FIN (RFC 9293 3.10.7.4).  So the records, kept in a FIFO
- * ordered by expiry, stay sorted when a restart moves a record to the tail:
- * the FIFO is a timer wheel with one slot, O(1) for insert, restart, remove
- * and expire, exact to the poll (never a tick late), with no per-record
- * timer handle.  The general timer wheel would cost a 24-byte handle per
- * record and buy nothing here.  The FIFO head is also the oldest record,
- * which is what the evict_oldest overflow policy needs.
+ * Lookup: a bucketized cuckoo index (two candidate buckets of 8 four-byte
+ * slots; a slot holds a hash fingerprint and the ring slot), sized for a
+ * load of 0.9 at capacity: 4.4 bytes per record, one or two cache lines
+ * per lookup, a record read only on a fingerprint match.  The addresses
+ * are an id into a per-table address-pair table (addr_table.h).
+ *
+ * Memory: the ring is mapped at init and faulted in ahead of the tail in
+ * small steps from tw_expire() (called every poll), so growth never
+ * stalls on a burst of page faults and untouched capacity costs nothing;
+ * the index is written at init.
+ *
+ * Pointers to records stay valid until the next tw_insert() or
+ * tw_restart() (a restart moves its record; either may compact the ring).
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "tcp/addr_table.h"
 #include "tcp/tcp_seg.h"
 
 #define TW_NIL UINT32_MAX
 
 #define TW_F_TS   0x01   /* the connection used timestamps */
+#define TW_F_WS   0x02   /* the connection used window scaling */
 
-struct tw_rec {
-	struct tcp_tuple t;
+#define TW_TS_AGE_MAX  0xffffu
+#define TW_STASH       16
+
+/*
+ * 26 bytes (packed: the 32-bit fields are unaligned in every other record,
+ * which x86 reads at no cost): see bench/README.md for the account of each
+ * field.
+ */
+struct __attribute__((packed, aligned(2))) tw_rec {
 	uint32_t snd_nxt;        /* our next sequence number (after our FIN) */
 	uint32_t rcv_nxt;        /* after the peer's FIN */
 	uint32_t ts_recent;      /* peer's last TSval */
-	uint32_t ts_stamp;       /* ms when ts_recent was stored; RFC 7323 PAWS, tw_reuse_delay */
-	uint32_t expire;         /* ms: end of 2MSL */
-	uint32_t last_oow;       /* ms: last rate-limited dup ACK (500 ms) */
-	uint32_t hnext;          /* hash chain */
-	uint32_t prev, next;     /* expiry FIFO */
-	uint8_t flags;           /* TW_F_* */
-	uint8_t rcv_wscale;
-	uint16_t rcv_wnd;        /* window field to advertise (already scaled down) */
+	uint32_t pair : 29;      /* addr_table id + 1; 0 = a hole */
+	uint32_t flags : 3;      /* TW_F_* */
+	uint16_t lport;
+	uint16_t rport;
+	/* ms: end of 2MSL = the base of the record's block of the ring +
+	 * exp_d (tw_rec_expire()); records in a block expire within 65.5 s
+	 * of its first one. */
+	uint16_t exp_d;
+	/* ms from when ts_recent was stored to expire (RFC 7323 PAWS,
+	 * tw_reuse_delay), TW_TS_AGE_MAX = that long or longer: see
+	 * tw_ts_stamp(). */
+	uint16_t ts_age;
+	/* Low 16 bits of the ms of the last rate-limited duplicate ACK
+	 * (500 ms), 0 = none: see tw_oow_recent(). */
+	uint16_t last_oow;
 };
 
+#define TW_BLK_SHIFT 4           /* 16 records per block of the ring */
+
 struct tw_table {
-	struct tw_rec *rec;
-	uint32_t *buckets;
-	uint32_t mask;
+	struct tw_rec *rec;      /* ring of nslots records */
+	uint32_t *base;          /* per block of the ring: ms expire base */
+	uint32_t *bkt;           /* index: nb buckets of 8 slots */
+	struct addr_table at;
+	uint32_t nslots;         /* capacity + spare slots for holes */
+	uint32_t nb;
+	uint32_t pos_bits;       /* index slot: fingerprint << pos_bits | ring slot + 1 */
 	uint32_t capacity;
 	uint32_t count;
-	uint32_t free_head;      /* released records, linked through hnext */
-	uint32_t unused;         /* records [unused, capacity) never taken yet */
-	uint32_t head, tail;     /* expiry FIFO: head expires first */
+	uint32_t head, used;     /* ring: head is live; used = live + holes */
+	uint32_t taken_hi;       /* ring slots [0, taken_hi) written at least once */
+	size_t touched;          /* bytes of the ring faulted in */
+	size_t ring_bytes, bkt_bytes;
+	uint32_t stash[TW_STASH];   /* index entries no bucket had room for */
+	uint32_t n_stash;
+	uint32_t rnd;
+	uint32_t compactions;    /* ring compactions (holes filled the spare) */
+	uint32_t lost;           /* records dropped: index full (never seen) */
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
 	uint32_t expired_late;   /* late expiries since the caller last read it */
 };
 
-/* Capacity records; the index gets about one bucket per record. */
+/* Capacity records (at most 2^27). */
 int tw_init(struct tw_table *tw, uint32_t capacity);
 void tw_free(struct tw_table *tw);
 
@@ -68,15 +109,17 @@ struct tw_rec *tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t);
 void tw_prefetch(const struct tw_table *tw, uint32_t h);
 void tw_prefetch_rec(const struct tw_table *tw, uint32_t h);
 
-/* Take a record for t, expiring at expire_ms (links set); NULL when full. */
+/* Take a record for t, expiring at expire_ms (>= every other record's;
+ * other fields zero); NULL when full. */
 struct tw_rec *tw_insert(struct tw_table *tw, const struct tcp_tuple *t,
 			 uint32_t expire_ms);
 
 /* Release a record (RST kill, SYN takeover, eviction). */
 void tw_remove(struct tw_table *tw, struct tw_rec *r);
 
-/* Restart 2MSL: r now expires at expire_ms (>= every other record's). */
-void tw_restart(struct tw_table *tw, struct tw_rec *r, uint32_t expire_ms);
+/* Restart 2MSL: r now expires at expire_ms (>= every other record's).
+ * Returns the record's new place (r is moved to the tail). */
+struct tw_rec *tw_restart(struct tw_table *tw, struct tw_rec *r, uint32_t expire_ms);
 
 /* The record that expires first (the oldest), or NULL. */
 struct tw_rec *tw_oldest(const struct tw_table *tw);
@@ -84,6 +127,7 @@ struct tw_rec *tw_oldest(const struct tw_table *tw);
 /*
  * Remove up to budget records whose expiry is <= now_ms (32-bit ms
  * arithmetic: records never live longer than 2^31 ms).  Returns how many.
+ * Also faults in the next ring pages ahead of the tail.
  */
 uint32_t tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget);
 
@@ -93,6 +137,8 @@ uint32_t tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget);
  * stack's TIME_WAIT gauge: the exit report compares the three.
  */
 uint32_t tw_walk_count(const struct tw_table *tw);
+/* r's 4-tuple. */
+void tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t);
 
 static inline uint32_t
 tw_count(const struct tw_table *tw)
@@ -100,10 +146,51 @@ tw_count(const struct tw_table *tw)
 	return tw->count;
 }
 
+/* ms: when r's 2MSL ends. */
 static inline uint32_t
-tw_index(const struct tw_table *tw, const struct tw_rec *r)
+tw_rec_expire(const struct tw_table *tw, const struct tw_rec *r)
 {
-	return (uint32_t)(r - tw->rec);
+	return tw->base[(size_t)(r - tw->rec) >> TW_BLK_SHIFT] + r->exp_d;
+}
+
+/*
+ * ts_stamp (ms when ts_recent was stored) is kept as its distance to
+ * expire, exact up to 65.5 s: with the 60 s TIME_WAIT, for every stamp
+ * taken while the connection or the record was alive within the last
+ * 5.5 s before TIME_WAIT began.  Older stamps read as expire - 65535, a
+ * later time than the true one, which is the safe side for tw_reuse (it
+ * waits longer, never less, than tw_reuse_delay).
+ */
+static inline uint32_t
+tw_ts_stamp(const struct tw_table *tw, const struct tw_rec *r)
+{
+	return tw_rec_expire(tw, r) - r->ts_age;
+}
+
+static inline void
+tw_set_ts_stamp(const struct tw_table *tw, struct tw_rec *r, uint32_t stamp_ms)
+{
+	int64_t age = (int32_t)(tw_rec_expire(tw, r) - stamp_ms);
+
+	r->ts_age = (uint16_t)(age < 0 ? 0 : age > TW_TS_AGE_MAX ? TW_TS_AGE_MAX : age);
+}
+
+/*
+ * The duplicate-ACK rate limit (Linux tcp_timewait_check_oow_rate_limit,
+ * 500 ms): was one sent less than limit_ms ago?  16 bits of ms: a stamp
+ * 65.5 s old or more can read as recent (one answer skipped, never one
+ * too many).
+ */
+static inline bool
+tw_oow_recent(const struct tw_rec *r, uint32_t now_ms, uint32_t limit_ms)
+{
+	return r->last_oow != 0 && (uint16_t)((uint16_t)now_ms - r->last_oow) < limit_ms;
+}
+
+static inline void
+tw_oow_set(struct tw_rec *r, uint32_t now_ms)
+{
+	r->last_oow = (uint16_t)now_ms ? (uint16_t)now_ms : 1;
 }
 
 #endif

@@ -627,7 +627,7 @@ next_event(void)
 	uint64_t e = tmw_next_expiry(R.s.wheel);
 
 	if (tw_count(&R.s.tw) > 0) {
-		uint64_t te = (uint64_t)tw_oldest(&R.s.tw)->expire * 1000;
+		uint64_t te = (uint64_t)tw_rec_expire(&R.s.tw, tw_oldest(&R.s.tw)) * 1000;
 
 		if (te < e)
 			e = te;

@@ -364,8 +364,8 @@ h_advance_to(struct harness *h, uint64_t t)
 		uint64_t next = tmw_next_expiry(h->s.wheel);
 		struct tw_rec *r = h->s.tw.rec != NULL ? tw_oldest(&h->s.tw) : NULL;
 
-		if (r != NULL && (uint64_t)r->expire * H_MS < next)
-			next = (uint64_t)r->expire * H_MS;
+		if (r != NULL && (uint64_t)tw_rec_expire(&h->s.tw, r) * H_MS < next)
+			next = (uint64_t)tw_rec_expire(&h->s.tw, r) * H_MS;
 		if (next > t)
 			break;
 		if (next < h->now)

@@ -340,7 +340,7 @@ put_tw(struct harness *h, uint16_t lport, uint32_t snd_nxt, bool ts,
 	assert_non_null(r);
 	r->snd_nxt = snd_nxt;
 	r->rcv_nxt = 1;
-	r->ts_stamp = stamp_ms;
+	tw_set_ts_stamp(&h->s.tw, r, stamp_ms);
 	r->flags = ts ? TW_F_TS : 0;
 	h->st.state[TCP_TIME_WAIT]++;
 	return r;
@@ -591,32 +591,33 @@ test_tw_reuse_2_loopback_only(void **state)
 	struct harness *h = *state;
 	struct tuple_pool p;
 	struct tcp_tuple t;
-	struct tw_rec r;
-	uint32_t isn;
+	struct tw_rec *r;
+	struct tcp_tuple rt;
+	uint32_t isn, now_ms;
 
 	start_reuse(h, 2);
 	small_pool(&p, 10000, 10000);
-	put_tw(h, 10000, 7, true, (uint32_t)(h->now / H_MS));
+	r = put_tw(h, 10000, 7, true, (uint32_t)(h->now / H_MS));
 	h_advance(h, 30 * H_S);
 	assert_int_equal(pick(h, &p, &t, &isn, 16), PICK_NONE);
 	h_expect_cnt(h, tuples_skipped, 1);
 	/* The rule alone: a loopback address (either side, as Linux) would
 	 * allow it; 1 allows any address. */
-	memset(&r, 0, sizeof(r));
-	r.flags = TW_F_TS;
-	r.t = tuple_of(10000);
-	assert_false(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.laddr = IP(127, 0, 0, 1);
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.laddr = H_LADDR;
-	r.t.raddr = IP(127, 0, 0, 2);
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
-	r.t.raddr = H_RADDR;
+	tw_set_ts_stamp(&h->s.tw, r, 0);
+	now_ms = tw_rec_expire(&h->s.tw, r) - 1;
+	rt = tuple_of(10000);
+	assert_false(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
+	rt.laddr = IP(127, 0, 0, 1);
+	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
+	rt.laddr = H_LADDR;
+	rt.raddr = IP(127, 0, 0, 2);
+	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
+	rt.raddr = H_RADDR;
 	h->cfg.tw_reuse = 1;
-	assert_true(tw_reuse_ok(&h->cfg, &r, 100000));
+	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
 	h->cfg.tw_reuse = 0;
-	r.t.laddr = r.t.raddr = IP(127, 0, 0, 1);
-	assert_false(tw_reuse_ok(&h->cfg, &r, 100000));
+	rt.laddr = rt.raddr = IP(127, 0, 0, 1);
+	assert_false(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
 	tuple_pool_free(&p);
 }
 

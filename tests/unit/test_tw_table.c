@@ -70,7 +70,7 @@ test_insert_lookup_remove(void **state)
 	for (uint32_t i = 0; i < 50; i++) {
 		r[i] = add(&tw, i, 1000 + i);
 		assert_non_null(r[i]);
-		assert_int_equal(r[i]->expire, 1000 + i);
+		assert_int_equal(tw_rec_expire(&tw, r[i]), 1000 + i);
 	}
 	assert_int_equal(tw_count(&tw), 50);
 	for (uint32_t i = 0; i < 50; i++)
@@ -84,7 +84,7 @@ test_insert_lookup_remove(void **state)
 	tw_free(&tw);
 }
 
-/* tw_walk_count finds the records through the hash chains, not tw->count:
+/* tw_walk_count finds the records through the index, not tw->count:
  * after inserts, removals and expiries it agrees with what is really there. */
 static void
 test_walk_count(void **state)
@@ -109,19 +109,53 @@ test_walk_count(void **state)
 	tw_free(&tw);
 }
 
+/* The ring empties with its head inside a block; the next record does
+ * not fit that block's expiry span and opens a new one: the slots it skips
+ * must not leave the head on a hole (tw_expire would read one as a
+ * record: found by fuzz_tcp). */
+static void
+test_empty_ring_new_block(void **state)
+{
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 64), 0);
+	assert_non_null(add(&tw, 1, 1000));
+	assert_non_null(add(&tw, 2, 1000));
+	tw_remove(&tw, find(&tw, 1));
+	tw_remove(&tw, find(&tw, 2));
+	assert_null(tw_oldest(&tw));
+	assert_non_null(add(&tw, 3, 1000 + 100000));
+	assert_ptr_equal(tw_oldest(&tw), find(&tw, 3));
+	assert_int_equal(tw_walk_count(&tw), 1);
+	assert_int_equal(tw_expire(&tw, 1000 + 100000, 10), 1);
+	assert_int_equal(tw_count(&tw), 0);
+	assert_null(tw_oldest(&tw));
+	tw_free(&tw);
+}
+
+/* Bucket of t as tw_table.c computes it (first choice). */
+static uint32_t
+bucket1(const struct tw_table *tw, const struct tcp_tuple *t)
+{
+	return (uint32_t)(((uint64_t)tcp_tuple_hash(t) * tw->nb) >> 32);
+}
+
 static void
 test_collisions(void **state)
 {
 	struct tw_table tw;
-	struct tw_rec *r[6];
-	uint32_t id[6], n = 0;
+	struct tw_rec *r[12];
+	uint32_t id[12], n = 0;
 
 	(void)state;
+	/* 12 records whose first bucket is the same 8-slot bucket: 4 must
+	 * go to their second bucket, displacing others (cuckoo). */
 	assert_int_equal(tw_init(&tw, 16), 0);
-	for (uint32_t i = 0; n < 6; i++) {
+	for (uint32_t i = 0; n < 12; i++) {
 		struct tcp_tuple t = tuple(i);
 
-		if ((tcp_tuple_hash(&t) & tw.mask) == 5) {
+		if (bucket1(&tw, &t) == 1) {
 			id[n] = i;
 			r[n] = tw_insert(&tw, &t, 100);
 			assert_non_null(r[n]);
@@ -129,15 +163,15 @@ test_collisions(void **state)
 		}
 		assert_true(i < 1000000);
 	}
-	for (uint32_t k = 0; k < 6; k++)
+	for (uint32_t k = 0; k < 12; k++)
 		assert_ptr_equal(find(&tw, id[k]), r[k]);
-	/* Out of the middle, the head and the tail of the chain. */
 	tw_remove(&tw, r[2]);
-	tw_remove(&tw, r[5]);
+	tw_remove(&tw, r[11]);
 	tw_remove(&tw, r[0]);
-	for (uint32_t k = 0; k < 6; k++)
+	for (uint32_t k = 0; k < 12; k++)
 		assert_ptr_equal(find(&tw, id[k]),
-				 (k == 2 || k == 5 || k == 0) ? NULL : r[k]);
+				 (k == 2 || k == 11 || k == 0) ? NULL : r[k]);
+	assert_int_equal(tw.lost, 0);
 	tw_free(&tw);
 }
 
@@ -184,8 +218,8 @@ test_fifo_order_with_restart(void **state)
 	c = add(&tw, 3, 30);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	/* A FIN restarts a's 2MSL: it moves behind c. */
-	tw_restart(&tw, a, 40);
-	assert_int_equal(a->expire, 40);
+	a = tw_restart(&tw, a, 40);
+	assert_int_equal(tw_rec_expire(&tw, a), 40);
 	assert_ptr_equal(tw_oldest(&tw), b);
 	/* Not a moment early. */
 	assert_int_equal(tw_expire(&tw, 19, 100), 0);
@@ -203,7 +237,7 @@ test_fifo_order_with_restart(void **state)
 	/* Restarting the newest one (the tail) keeps the order. */
 	a = add(&tw, 1, 100);
 	b = add(&tw, 2, 110);
-	tw_restart(&tw, b, 120);
+	b = tw_restart(&tw, b, 120);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	assert_int_equal(tw_expire(&tw, 100, 100), 1);
 	assert_ptr_equal(tw_oldest(&tw), b);
@@ -211,7 +245,7 @@ test_fifo_order_with_restart(void **state)
 	assert_int_equal(tw_expire(&tw, 120, 100), 1);
 	/* Restarting the only record. */
 	a = add(&tw, 1, 200);
-	tw_restart(&tw, a, 300);
+	a = tw_restart(&tw, a, 300);
 	assert_ptr_equal(tw_oldest(&tw), a);
 	assert_int_equal(tw_expire(&tw, 299, 100), 0);
 	assert_int_equal(tw_expire(&tw, 300, 100), 1);
@@ -336,7 +370,7 @@ test_one_million(void **state)
 			removed += k;
 			calls++;
 		} while (k == 256);
-		if (tw_oldest(&tw) != NULL && (int32_t)(tw_oldest(&tw)->expire - ms) <= 0)
+		if (tw_oldest(&tw) != NULL && (int32_t)(tw_rec_expire(&tw, tw_oldest(&tw)) - ms) <= 0)
 			fail_msg("a due record left at %u ms", ms);
 		/* Exactly what is due: 900 a ms (the other 100 were
 		 * restarted), all 900000 of them by 60999 ms. */
@@ -353,13 +387,200 @@ test_one_million(void **state)
 	tw_free(&tw);
 }
 
+/* The budget: 26-byte records; the index at most 4.5 bytes per record of
+ * capacity; spare ring slots 1/128 of capacity plus a fixed 1400 blocks. */
+static void
+test_sizes(void **state)
+{
+	const uint32_t n = 1000000;
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(sizeof(struct tw_rec), 26);
+	assert_int_equal(tw_init(&tw, n), 0);
+	assert_true((double)tw.bkt_bytes / n <= 4.5);
+	assert_true(tw.nslots <= n + n / 128 + 1400 * 16);
+	assert_true(tw.nslots >= n);
+	tw_free(&tw);
+	/* Beyond what 32-bit index slots with a fingerprint can name. */
+	assert_int_equal(tw_init(&tw, 1u << 27), -1);
+}
+
+/* Addresses are interned per pair and released with the last record. */
+static void
+test_address_pairs(void **state)
+{
+	struct tw_table tw;
+	struct tw_rec *r[3];
+	struct tcp_tuple t;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	r[0] = add(&tw, 1, 10);
+	r[1] = add(&tw, 2, 10);
+	r[2] = add(&tw, 0x10000, 10);   /* another remote address */
+	assert_int_equal(addr_count(&tw.at), 2);
+	tw_tuple(&tw, r[2], &t);
+	assert_int_equal(t.raddr, tuple(0x10000).raddr);
+	assert_int_equal(t.laddr, tuple(0x10000).laddr);
+	assert_int_equal(t.rport, tuple(0x10000).rport);
+	assert_int_equal(t.lport, 80);
+	/* An unknown address pair is a miss at once; a known pair with
+	 * other ports, a miss through the index. */
+	t = tuple(0x20000);
+	assert_null(tw_lookup(&tw, &t));
+	assert_null(find(&tw, 3));
+	tw_remove(&tw, r[0]);
+	assert_int_equal(addr_count(&tw.at), 2);
+	tw_remove(&tw, r[1]);
+	assert_int_equal(addr_count(&tw.at), 1);
+	assert_int_equal(tw_expire(&tw, 10, 10), 1);
+	assert_int_equal(addr_count(&tw.at), 0);
+	tw_free(&tw);
+}
+
+/* Expiries more than 65.5 s apart cannot share a block: the next record
+ * opens a new one, and every expiry is still exact. */
+static void
+test_block_span(void **state)
+{
+	static const uint32_t e[] = { 1000, 1001, 66535, 66536, 200000, 200000,
+				      0x7fff0000u };
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	for (uint32_t i = 0; i < 7; i++) {
+		struct tw_rec *r = add(&tw, i, e[i]);
+
+		assert_non_null(r);
+		assert_int_equal(tw_rec_expire(&tw, r), e[i]);
+	}
+	for (uint32_t i = 0; i < 7; i++)
+		assert_int_equal(tw_rec_expire(&tw, find(&tw, i)), e[i]);
+	assert_int_equal(tw_expire(&tw, 66535, 100), 3);
+	assert_int_equal(tw_expire(&tw, 199999, 100), 1);
+	assert_int_equal(tw_expire(&tw, 200000, 100), 2);
+	assert_int_equal(tw_count(&tw), 1);
+	tw_free(&tw);
+}
+
+/*
+ * Holes behind a live head (records taken over while an older one stays)
+ * fill the ring: it is compacted in place, in order, and every record is
+ * still found and expires exactly on time.
+ */
+static void
+test_holes_compacted(void **state)
+{
+	struct tw_table tw;
+	uint32_t ms = 1000, k;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 64), 0);
+	assert_non_null(add(&tw, 0, 61000));    /* the old one: stays */
+	/* 100000 records, each removed (a takeover) 8 records later, and
+	 * every 16th restarted once (moved to the tail). */
+	for (uint32_t i = 1; i <= 100000; i++) {
+		struct tw_rec *r;
+
+		if (i % 64 == 0)
+			ms++;
+		r = add(&tw, i, ms + 60000);
+		assert_non_null(r);
+		if (i % 16 == 0)
+			tw_restart(&tw, r, ms + 60000);
+		if (i > 8)
+			tw_remove(&tw, find(&tw, i - 8));
+	}
+	assert_true(tw.compactions > 0);
+	assert_int_equal(tw.lost, 0);
+	/* Left: record 0 and the last 8. */
+	k = 1 + 8;
+	assert_int_equal(tw_count(&tw), k);
+	assert_non_null(find(&tw, 0));
+	assert_non_null(find(&tw, 99996));
+	assert_null(find(&tw, 99992));
+	assert_ptr_equal(tw_oldest(&tw), find(&tw, 0));
+	assert_int_equal(tw_rec_expire(&tw, find(&tw, 0)), 61000);
+	/* Exactly on time, in order. */
+	assert_int_equal(tw_expire(&tw, 60999, 1000000), 0);
+	assert_int_equal(tw_expire(&tw, 61000, 1000000), 1 + 0);
+	for (uint32_t t = 61001; tw_count(&tw) > 0 && t < 70000; t++) {
+		struct tw_rec *o = tw_oldest(&tw);
+
+		assert_true((int32_t)(tw_rec_expire(&tw, o) - t) >= 0);
+		tw_expire(&tw, t, 1000000);
+		if (tw_oldest(&tw) != NULL)
+			assert_true((int32_t)(tw_rec_expire(&tw, tw_oldest(&tw)) - t) > 0);
+	}
+	assert_int_equal(tw_count(&tw), 0);
+	assert_int_equal(addr_count(&tw.at), 0);
+	tw_free(&tw);
+}
+
+/* ts_stamp is kept as its age at expiry: exact within 65.5 s, across a
+ * restart; an older one reads later than it was (tw_reuse waits longer,
+ * never less). */
+static void
+test_ts_stamp(void **state)
+{
+	struct tw_table tw;
+	struct tw_rec *r;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	r = add(&tw, 1, 100000);
+	tw_set_ts_stamp(&tw, r, 39000);
+	assert_int_equal(tw_ts_stamp(&tw, r), 39000);
+	r = tw_restart(&tw, r, 100500);
+	assert_int_equal(tw_ts_stamp(&tw, r), 39000);
+	tw_set_ts_stamp(&tw, r, 1000);
+	assert_int_equal(tw_ts_stamp(&tw, r), 100500 - 65535);
+	r = tw_restart(&tw, r, 101000);
+	assert_int_equal(tw_ts_stamp(&tw, r), 101000 - 65535);
+	/* A stamp after the expiry (a late record) reads as the expiry. */
+	tw_set_ts_stamp(&tw, r, 101005);
+	assert_int_equal(tw_ts_stamp(&tw, r), 101000);
+	tw_free(&tw);
+}
+
+/* The 500 ms duplicate-ACK limit on 16 bits of ms. */
+static void
+test_oow_stamp(void **state)
+{
+	struct tw_rec r = { 0 };
+
+	(void)state;
+	assert_false(tw_oow_recent(&r, 0, 500));
+	tw_oow_set(&r, 70000);
+	assert_true(tw_oow_recent(&r, 70000, 500));
+	assert_true(tw_oow_recent(&r, 70499, 500));
+	assert_false(tw_oow_recent(&r, 70500, 500));
+	/* Across the 16-bit wrap. */
+	tw_oow_set(&r, 65535);
+	assert_true(tw_oow_recent(&r, 65536 + 10, 500));
+	assert_false(tw_oow_recent(&r, 65535 + 500, 500));
+	/* 0 means never: a stamp taken at a multiple of 65536 ms is 1. */
+	tw_oow_set(&r, 131072);
+	assert_int_equal(r.last_oow, 1);
+	assert_true(tw_oow_recent(&r, 131072 + 400, 500));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_address_pairs),
+		cmocka_unit_test(test_block_span),
+		cmocka_unit_test(test_holes_compacted),
+		cmocka_unit_test(test_ts_stamp),
+		cmocka_unit_test(test_oow_stamp),
 		cmocka_unit_test(test_insert_lookup_remove),
 		cmocka_unit_test(test_walk_count),
+		cmocka_unit_test(test_empty_ring_new_block),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_fifo_order_with_restart),
