@@ -341,6 +341,9 @@ main(int argc, char **argv)
 	cfg.gen.burst = burst;
 	cfg.tcp.time_wait = tw_ms * 1000;
 	cfg.tcp.max_conns = conc * 2 + 1024;
+	/* As cps.sh's servers: a SYN backlog the whole concurrency fits in
+	 * (Linux: net.ipv4.tcp_max_syn_backlog), so no SYN cookies. */
+	cfg.tcp.max_syn_backlog = cfg.tcp.max_conns;
 	cfg.tcp.max_tw_buckets = (uint32_t)(tw_ms * 1000 * 2 + 65536);
 	cfg.tcp.tw_reuse = 1;
 	cfg.http.listen[0] = MC_PORT;
