@@ -45,7 +45,7 @@ in-acc-data-end | lib/tcp/tcp_input.c | (SEQ_GEQ(seg->seq + len - 1, lo) && SEQ_
 in-rst-exact | lib/tcp/tcp_input.c | if (seg->seq != c->rcv_nxt) {\n\t\t\tTT_INC(s->st, rsts_ignored); | if (seg->seq == c->rcv_nxt) {\n\t\t\tTT_INC(s->st, rsts_ignored); | RFC 5961 3.2: RST only at exactly rcv_nxt
 in-ack-unsent | lib/tcp/tcp_input.c | if (SEQ_GT(ack, c->snd_max)) { | if (SEQ_GEQ(ack, c->snd_max)) { | ACK of everything sent treated as ACK of unsent data
 in-ooo | lib/tcp/tcp_input.c | if (SEQ_GT(seq, c->rcv_nxt)) { | if (SEQ_GEQ(seq, c->rcv_nxt)) { | in-order data taken as out of order
-in-dupack-3 | lib/tcp/tcp_input.c | if (++c->dupacks == 3) { | if (++c->dupacks == 4) { | fast retransmit on the 4th duplicate ACK
+in-dupack-3 | lib/tcp/tcp_input.c | } else if (c->dupacks == 3) { | } else if (c->dupacks == 4) { | fast retransmit on the 4th duplicate ACK (no SACK)
 in-closing | lib/tcp/tcp_input.c | conn_set_state(s, c, TCP_CLOSING); | conn_set_state(s, c, TCP_CLOSE_WAIT); | simultaneous close goes to CLOSE_WAIT
 in-finwait2 | lib/tcp/tcp_input.c | \t\tconn_set_state(s, c, TCP_FIN_WAIT_2);\n | \n | FIN_WAIT_1 -> FIN_WAIT_2 transition dropped
 in-fin-seq | lib/tcp/tcp_input.c | \t\tc->rcv_nxt++;\n\t\tc->flags \|= TF_RCV_FIN; | \t\tc->flags \|= TF_RCV_FIN; | the peer's FIN takes no sequence number
@@ -78,7 +78,7 @@ tlp-rearm | lib/tcp/tcp_tlp.c | \tc->t_rtx = s->now + c->rto;\n | \tc->t_rtx = s
 tlp-once | lib/tcp/tcp_tlp.c | \tc->tlp_flags \|= TLP_PROBE_OUT;\n | \n | more than one probe per tail
 tw-paws | lib/tcp/tcp_timewait.c | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) < 0; | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) <= 0; | TIME_WAIT PAWS rejects an equal timestamp
 tw-rfc1337 | lib/tcp/tcp_timewait.c | if (cfg->rfc1337 == 0) | if (cfg->rfc1337 != 0) | rfc1337 inverted
-tw-expire | lib/tcp/tw_table.c | if ((int32_t)(r->expire - now_ms) > 0) | if ((int32_t)(r->expire - now_ms) > 1) | TIME_WAIT ends one ms early
+tw-expire | lib/tcp/tw_table.c | if ((int32_t)(e - now_ms) > 0) | if ((int32_t)(e - now_ms) > 1) | TIME_WAIT ends one ms early
 tw-overflow | lib/tcp/tcp_timewait.c | if (s->tw.count >= s->tw.capacity && | if (s->tw.count > s->tw.capacity && | max_tw_buckets exceeded by one
 tmw-ceil | lib/timer/timer_wheel.c | return q + (q * w->tick != us); | return q; | timers round down: fire up to a tick early
 tmw-rearm-later | lib/timer/timer_wheel.c | if (expire >= t->expire && t->expire > w->now) { | if (expire >= t->expire) { | re-arming a due timer later keeps it due
