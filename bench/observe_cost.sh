@@ -79,10 +79,30 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 
-python3 - "$W" "$ROUNDS" "$OUT" "$SECS" <<'PY'
+python3 - "$W" "$ROUNDS" "$OUT" "$SECS" "$(dirname "$0")" "$(bench_tsc_hz)" <<'PY'
 import glob, json, os, statistics, sys
 w, rounds, out, secs = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+sys.path.insert(0, sys.argv[5])
+import bench_stats
+tsc_hz = float(sys.argv[6])
 res = {}
+def sides(mode):
+    """Busy cycles per connection and the share of time the lcores waited
+    for a CPU, per side, over the rounds: what the worker pays for the
+    feature, apart from what the control threads take from a shared CPU."""
+    o = {}
+    for side, pat in (("server", "%s-%d.json"), ("client", "client-%s-%d.json")):
+        cyc, pre = [], []
+        for r in range(1, rounds + 1):
+            lines = [json.loads(l) for l in open(os.path.join(w, pat % (mode, r)))]
+            s = bench_stats.side_summary(lines, tsc_hz)
+            if s["busy_cycles_per_conn"]:
+                cyc.append(s["busy_cycles_per_conn"])
+            if s["preempted_share"] is not None:
+                pre.append(s["preempted_share"])
+        o[side] = {"busy_cycles_per_conn": round(statistics.median(cyc)) if cyc else None,
+                   "preempted_share": round(statistics.mean(pre), 3) if pre else None}
+    return o
 for mode in ("off", "capture", "metrics"):
     per_s = []
     for r in range(1, rounds + 1):
@@ -95,6 +115,7 @@ for mode in ("off", "capture", "metrics"):
             per_s += run[act[0] + 1:act[-1]]
     res[mode] = {"median_conns_per_s": statistics.median(per_s) if per_s else 0,
                  "seconds": len(per_s)}
+    res[mode].update(sides(mode))
 scrapes = [int(open(p).read()) for p in sorted(glob.glob(os.path.join(w, "scrapes-*")))]
 res["metrics"]["scrapes"] = scrapes
 base = res["off"]["median_conns_per_s"] or 1
@@ -102,10 +123,14 @@ for mode in ("capture", "metrics"):
     res[mode]["ratio_to_off"] = round(res[mode]["median_conns_per_s"] / base, 3)
 json.dump({"bench": "observe_cost", "rounds": rounds, "seconds": secs, "results": res},
           open(out, "w"), indent=1)
-print("%-8s %14s %8s" % ("mode", "conns/s (med)", "vs off"))
+print("%-8s %14s %8s %22s %22s" % ("mode", "conns/s (med)", "vs off",
+                                    "server cyc/conn (pre)", "client cyc/conn (pre)"))
 for mode in ("off", "capture", "metrics"):
-    print("%-8s %14.0f %8s" % (mode, res[mode]["median_conns_per_s"],
-                               res[mode].get("ratio_to_off", "1")))
+    m = res[mode]
+    print("%-8s %14.0f %8s %14s (%4.0f%%) %14s (%4.0f%%)" % (
+        mode, m["median_conns_per_s"], m.get("ratio_to_off", "1"),
+        m["server"]["busy_cycles_per_conn"], 100 * (m["server"]["preempted_share"] or 0),
+        m["client"]["busy_cycles_per_conn"], 100 * (m["client"]["preempted_share"] or 0)))
 print("scrapes answered per metrics round:", scrapes)
 print("result:", out)
 PY
