@@ -50,8 +50,10 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		goto fail;
 	if (tw_capacity > 0 && tw_init(&s->tw, tw_capacity) < 0)
 		goto fail;
-	if (tw_capacity > 0)
+	if (tw_capacity > 0) {
 		s->tw.late_ms = tick_us >= 2000 ? (uint32_t)(tick_us / 1000) : 1;
+		tw_set_span(&s->tw, (uint32_t)(cfg->time_wait / 1000));
+	}
 	s->tw_budget = TW_BUDGET_FLOOR;
 	s->wheel = tmw_create(tick_us, now);
 	if (s->wheel == NULL)

@@ -94,6 +94,7 @@ struct tw_table {
 	uint32_t compactions;    /* ring compactions (holes filled the spare) */
 	uint32_t lost;           /* records dropped: index full (never seen) */
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
+	uint32_t ts_shift;       /* ts_age unit: 2^ts_shift ms (tw_set_span) */
 	uint32_t expired_late;   /* late expiries since the caller last read it */
 };
 
@@ -164,15 +165,32 @@ tw_rec_expire(const struct tw_table *tw, const struct tw_rec *r)
 static inline uint32_t
 tw_ts_stamp(const struct tw_table *tw, const struct tw_rec *r)
 {
-	return tw_rec_expire(tw, r) - r->ts_age;
+	return tw_rec_expire(tw, r) - ((uint32_t)r->ts_age << tw->ts_shift);
 }
 
 static inline void
 tw_set_ts_stamp(const struct tw_table *tw, struct tw_rec *r, uint32_t stamp_ms)
 {
-	int64_t age = (int32_t)(tw_rec_expire(tw, r) - stamp_ms);
+	/* Rounded down: a stamp reads at most one unit later than it was,
+	 * so tw_reuse waits at least tw_reuse_delay. */
+	int64_t age = (int32_t)(tw_rec_expire(tw, r) - stamp_ms) >> tw->ts_shift;
 
 	r->ts_age = (uint16_t)(age < 0 ? 0 : age > TW_TS_AGE_MAX ? TW_TS_AGE_MAX : age);
+}
+
+/*
+ * Records live span_ms (the TIME_WAIT length): ts_age counts in units
+ * large enough that a stamp up to 5.5 s older than TIME_WAIT's start is
+ * exact to the unit: 1 ms up to a 60 s TIME_WAIT (Linux's), 16 ms at
+ * 600 s.  Without it a long TIME_WAIT would saturate every age and
+ * tw_reuse_delay would never pass.
+ */
+static inline void
+tw_set_span(struct tw_table *tw, uint32_t span_ms)
+{
+	tw->ts_shift = 0;
+	while (((uint64_t)TW_TS_AGE_MAX << tw->ts_shift) < (uint64_t)span_ms + 5535)
+		tw->ts_shift++;
 }
 
 /*

@@ -109,6 +109,32 @@ test_walk_count(void **state)
 	tw_free(&tw);
 }
 
+/* A 600 s TIME_WAIT: a timestamp stored just before it began still reads
+ * (to the 16 ms unit, never earlier than it was), so tw_reuse_delay can
+ * pass; with 1 ms units it would saturate and read 535 s late. */
+static void
+test_ts_stamp_long_time_wait(void **state)
+{
+	const uint32_t start = 50000, span = 600000;
+	struct tw_table tw;
+	struct tw_rec *r;
+	uint32_t got;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 64), 0);
+	tw_set_span(&tw, span);
+	assert_int_equal(tw.ts_shift, 4);
+	r = add(&tw, 1, start + span);
+	tw_set_ts_stamp(&tw, r, start - 1000);
+	got = tw_ts_stamp(&tw, r);
+	assert_true(got >= start - 1000 && got < start - 1000 + 16);
+	tw_set_span(&tw, 60000);
+	assert_int_equal(tw.ts_shift, 0);
+	tw_set_ts_stamp(&tw, r, start - 1000);
+	assert_int_equal(tw_ts_stamp(&tw, r), start + span - TW_TS_AGE_MAX);
+	tw_free(&tw);
+}
+
 /* The ring empties with its head inside a block; the next record does
  * not fit that block's expiry span and opens a new one: the slots it skips
  * must not leave the head on a hole (tw_expire would read one as a
@@ -581,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_insert_lookup_remove),
 		cmocka_unit_test(test_walk_count),
 		cmocka_unit_test(test_empty_ring_new_block),
+		cmocka_unit_test(test_ts_stamp_long_time_wait),
 		cmocka_unit_test(test_collisions),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_fifo_order_with_restart),
