@@ -9,8 +9,8 @@
  * worker lcores' CPUs, and libmicrohttpd runs inside it (no thread of its
  * own), so a scrape never takes a cycle from a worker.  Workers are not
  * told: each lcore's counters have a single writer, and the reader loads
- * them through volatile pointers (aligned 64-bit loads cannot tear on the
- * 64-bit targets DPDK supports; a value a poll stale is fine).
+ * them with tt_stats_load / hist_merge, as the reporter does (a value a
+ * poll stale is fine).
  *
  * Names follow the Prometheus conventions: tcpterm_ prefix, _total on
  * counters, base units (seconds), labels lcore and port.
@@ -70,12 +70,6 @@ put(struct mbuf_text *b, const char *fmt, ...)
 	}
 }
 
-static uint64_t
-rd(const uint64_t *p)
-{
-	return *(const volatile uint64_t *)p;
-}
-
 /* tcpterm_<counter>: "conns_" reads "connections_" (Prometheus names are
  * words, not abbreviations). */
 static void
@@ -88,7 +82,7 @@ metric_name(char *out, size_t len, const char *counter)
 }
 
 static void
-render_counters(struct tt_app *app, struct mbuf_text *b)
+render_counters(struct tt_app *app, const struct tt_stats *st, struct mbuf_text *b)
 {
 	char name[96];
 
@@ -97,20 +91,19 @@ render_counters(struct tt_app *app, struct mbuf_text *b)
 		put(b, "# HELP %s %s\n# TYPE %s counter\n", name, tt_counter_help[k], name);
 		for (unsigned i = 0; i < app->n_workers; i++)
 			put(b, "%s{lcore=\"%u\"} %" PRIu64 "\n", name,
-			    app->workers[i]->lcore_id, rd(&app->workers[i]->st.c[k]));
+			    app->workers[i]->lcore_id, st[i].c[k]);
 	}
 }
 
 static void
-render_states(struct tt_app *app, struct mbuf_text *b)
+render_states(struct tt_app *app, const struct tt_stats *st, struct mbuf_text *b)
 {
 	put(b, "# HELP tcpterm_tcp_state connections now in each TCP state "
 	    "(TIME_WAIT: compact records)\n# TYPE tcpterm_tcp_state gauge\n");
 	for (unsigned i = 0; i < app->n_workers; i++)
 		for (unsigned k = 0; k < TCP_NSTATES; k++)
 			put(b, "tcpterm_tcp_state{lcore=\"%u\",state=\"%s\"} %" PRId64 "\n",
-			    app->workers[i]->lcore_id, tcp_state_name(k),
-			    (int64_t)rd((const uint64_t *)&app->workers[i]->st.state[k]));
+			    app->workers[i]->lcore_id, tcp_state_name(k), st[i].state[k]);
 }
 
 static void
@@ -161,27 +154,28 @@ render_latency(struct tt_app *app, struct mbuf_text *b)
 		    kind[k], kind[k], kind[k]);
 		for (unsigned i = 0; i < app->n_workers; i++) {
 			const struct http_client *hc = &app->workers[i]->client;
-			const struct hist *h = k == 0 ? &hc->h_connect :
-					       k == 1 ? &hc->h_response : &hc->h_close;
+			static struct hist h;    /* one snapshot (the control thread only) */
 			unsigned lc = app->workers[i]->lcore_id;
 			uint64_t cum = 0, edge = 1;
 			unsigned bi = 0;
 
 			if (!app->workers[i]->client_on)
 				continue;
+			hist_reset(&h);
+			hist_merge(&h, k == 0 ? &hc->h_connect : k == 1 ? &hc->h_response : &hc->h_close);
 			for (unsigned m = 1; m <= HIST_TOP_BIT + 1; m++) {
 				edge = (1ull << m) - 1;
 				for (; bi < HIST_NBUCKETS && hist_bucket_hi(bi) <= edge; bi++)
-					cum += rd(&h->b[bi]);
+					cum += h.b[bi];
 				put(b, "tcpterm_client_%s_latency_seconds_bucket{lcore=\"%u\","
 				    "le=\"%.6f\"} %" PRIu64 "\n", kind[k], lc, edge / 1e6, cum);
 			}
 			for (; bi < HIST_NBUCKETS; bi++)
-				cum += rd(&h->b[bi]);
+				cum += h.b[bi];
 			put(b, "tcpterm_client_%s_latency_seconds_bucket{lcore=\"%u\",le=\"+Inf\"} "
 			    "%" PRIu64 "\n", kind[k], lc, cum);
 			put(b, "tcpterm_client_%s_latency_seconds_sum{lcore=\"%u\"} %.6f\n",
-			    kind[k], lc, rd(&h->sum) / 1e6);
+			    kind[k], lc, h.sum / 1e6);
 			put(b, "tcpterm_client_%s_latency_seconds_count{lcore=\"%u\"} %" PRIu64 "\n",
 			    kind[k], lc, cum);
 		}
@@ -192,10 +186,17 @@ char *
 metrics_render(struct tt_app *app, size_t *len)
 {
 	struct mbuf_text b = { .cap = 64 * 1024 };
+	struct tt_stats *st = malloc(app->n_workers * sizeof(*st));
 
 	b.p = malloc(b.cap);
-	if (b.p == NULL)
+	if (b.p == NULL || st == NULL) {
+		free(b.p);
+		free(st);
 		return NULL;
+	}
+	/* One consistent-enough snapshot per lcore (single writer each). */
+	for (unsigned i = 0; i < app->n_workers; i++)
+		tt_stats_load(&st[i], &app->workers[i]->st);
 	static const char *const mode[] = { "server", "client", "both" };
 
 	put(&b, "# HELP tcpterm_info tcpterm version and mode\n# TYPE tcpterm_info gauge\n"
@@ -204,8 +205,9 @@ metrics_render(struct tt_app *app, size_t *len)
 	put(&b, "# HELP tcpterm_uptime_seconds time since the workers started\n"
 	    "# TYPE tcpterm_uptime_seconds gauge\ntcpterm_uptime_seconds %.3f\n",
 	    app_now_us() / 1e6);
-	render_counters(app, &b);
-	render_states(app, &b);
+	render_counters(app, st, &b);
+	render_states(app, st, &b);
+	free(st);
 	render_ports(app, &b);
 	if (app->cfg.gen.mode != TT_MODE_SERVER)
 		render_latency(app, &b);

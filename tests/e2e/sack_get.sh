@@ -16,6 +16,7 @@
 
 set -u
 . "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
+. "$TT_SOURCE_DIR/tests/e2e/sack_lib.sh"
 
 tt_e2e_begin nft tcpdump
 
@@ -23,66 +24,6 @@ GETS=${TT_SACK_GETS:-8}
 SIZE=1048576
 LOSS=5                  # percent of tcpterm's TCP segments dropped
 W=$TT_WORKDIR
-
-# Payload bytes tcpterm sent more than once per connection (the capture
-# sees them before the loss rule), and the SACK blocks in the kernel's ACKs.
-cap_count()
-{
-	tcpdump -nn -S -r "$1" 2>/dev/null | python3 -c '
-import re, sys
-kernel, server = sys.argv[1], sys.argv[2]
-seen = {}           # (port) -> list of [start, end) received, merged
-dup = sack_acks = 0     # sack_acks: SACK blocks in the kernel ACKs
-def add(iv, s, e):
-    """Insert [s, e) into the sorted disjoint list iv; return bytes already in it."""
-    overlap = 0
-    for a, b in iv:
-        lo, hi = max(a, s), min(b, e)
-        if lo < hi:
-            overlap += hi - lo
-    iv.append([s, e])
-    iv.sort()
-    merged = [iv[0]]
-    for a, b in iv[1:]:
-        if a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    iv[:] = merged
-    return overlap
-for ln in sys.stdin:
-    m = re.search(r"IP ([\d.]+)\.(\d+) > ([\d.]+)\.(\d+): Flags \[([^\]]*)\](?:, seq (\d+)(?::(\d+))?)?", ln)
-    if not m:
-        continue
-    src, sport, dst, dport = m.group(1), m.group(2), m.group(3), m.group(4)
-    if src == kernel:
-        for n in re.findall(r"\bsack (\d+) \{", ln):
-            sack_acks += int(n)
-    if src != server or m.group(7) is None:
-        continue
-    s, e = int(m.group(6)), int(m.group(7))
-    if e > s:
-        dup += add(seen.setdefault(dport, []), s, e)
-print(dup, sack_acks)' "$TT_KERNEL_IP" "$TT_SERVER_IP"
-}
-
-# shellcheck disable=SC2317 # called through tt_wait_for
-_cap_ready() { grep -q "listening on" "$CAP_ERR"; }
-
-# True once the capture file has not grown for 1 s (10 polls).
-# shellcheck disable=SC2317 # called through tt_wait_for
-_cap_settled()
-{
-	local now
-	now=$(stat -c %s "$CAP_FILE")
-	if [ "$now" = "$CAP_LAST" ]; then
-		CAP_SAME=$((CAP_SAME + 1))
-	else
-		CAP_SAME=0
-	fi
-	CAP_LAST=$now
-	[ "$CAP_SAME" -ge 10 ]
-}
 
 # run MODE (on|off): tcpterm with tcp.sack=MODE, GETS downloads through the
 # loss rule; leaves the final stats in $W/stats-MODE.json and the capture
@@ -138,7 +79,7 @@ run()
 	grep -E "captured|received|dropped" "$W/tcpdump-$mode.err" | sed 's/^/  tcpdump: /'
 	tt_stop_and_check_final
 	cp "$TT_STATS_JSON" "$W/stats-$mode.json"
-	read -r dup sacks < <(cap_count "$cap")
+	read -r dup sacks < <(sack_cap_count "$cap" "$TT_SERVER_IP" "$TT_KERNEL_IP")
 	printf -v "CAP_DUP_$mode" '%s' "$dup"
 	printf -v "CAP_SACK_$mode" '%s' "$sacks"
 	echo "  sack $mode: capture: $dup bytes resent by tcpterm, $sacks SACK blocks from the kernel"
