@@ -437,9 +437,11 @@ tt_fail()
 	TT_CHECKS=$((TT_CHECKS + 1))
 	TT_FAILS=$((TT_FAILS + 1))
 	printf 'not ok %d - %s\n' "$TT_CHECKS" "$*"
+	return 1
 }
 
-# tt_check DESCRIPTION CMD [ARG...]
+# tt_check DESCRIPTION CMD [ARG...]: returns CMD's success, so that a
+# failed check can print what explains it (`tt_check ... || show`).
 tt_check()
 {
 	local what=$1

@@ -146,6 +146,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(fault_drop_fin1_ack,  "injected drops: ACK of the first FIN") \
 	X(fault_drop_fin2,      "injected drops: second FIN") \
 	X(fault_drop_fin2_ack,  "injected drops: final ACK") \
+	X(fault_drop_fin_out,   "injected drops: a FIN of ours (first or second), before it left") \
 	X(fault_rx_drops,       "injected drops: any received packet") \
 	X(fault_tx_drops,       "injected drops: any sent packet") \
 	X(fault_tx_delayed,     "packets held back by [fault] tx_delay") \

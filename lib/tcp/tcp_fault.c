@@ -76,7 +76,14 @@ tcp_fault_tx(struct tcp_stack *s, const struct tcp_conn *c, const struct tcp_seg
 		/* A bare ACK of the peer's FIN: of the first FIN while ours
 		 * is not sent, else the final ACK. */
 		step = (c->flags & TF_FIN_SENT) ? STEP_FIN2_ACK : STEP_FIN1_ACK;
-	return drop_step(s, step);
+	if (!drop_step(s, step))
+		return false;
+	/* The step counters count both directions (the peer's FIN dropped
+	 * on arrival is a "first FIN" too); what left our side is counted
+	 * apart, so FINs sent minus this is what the wire shows. */
+	if (seg->flags & TCP_F_FIN)
+		TT_INC(s->st, fault_drop_fin_out);
+	return true;
 }
 
 bool

@@ -7,7 +7,9 @@
 # arrival) set with --set and a fixed seed.  Then:
 #   - the capture on the kernel side shows exactly the FINs tcpterm sent
 #     minus the ones it dropped on purpose: fins_sent + fin_retransmits -
-#     fault_drop_fin1;
+#     fault_drop_fin_out (ours only: the step counters fault_drop_fin1/2
+#     also count the client's FINs dropped on arrival, and a FIN of ours
+#     sent again after the client's FIN is a "second FIN");
 #   - every injected drop is counted, and every connection still ends on
 #     both sides (retransmissions recover each loss).
 
@@ -28,7 +30,7 @@ _probe_done()
 }
 tt_wait_for 30 "the probe connection to end" _probe_done || tt_abort "probe ended"
 base=$(tt_json "$TT_STATS_JSON" nonfinal \
-	'c["fins_sent"] + c["fin_retransmits"] - c["fault_drop_fin1"]')
+	'c["fins_sent"] + c["fin_retransmits"] - c["fault_drop_fin_out"]')
 opened0=$(tt_json "$TT_STATS_JSON" nonfinal 'c["conns_opened"]')
 
 CAP=$TT_WORKDIR/fault.pcap
@@ -60,15 +62,15 @@ echo "  capture: $fins FINs from tcpterm on $fin_conns connections; $opened open
 every_fin() { [ "$fin_conns" = "$opened" ] && [ "$opened" -ge 200 ]; }
 tt_check "every connection's FIN reached the wire despite the drops ($fin_conns == $opened >= 200)" \
 	every_fin
-tt_json_show final fins_sent fin_retransmits fault_drop_fin1 fault_drop_fin2 \
+tt_json_show final fins_sent fin_retransmits fault_drop_fin_out fault_drop_fin1 fault_drop_fin2 \
 	rtx_fin_wait_1 tw_reacked
 tt_json_check final "drops were injected on both FINs" \
 	'c["fault_drop_fin1"] > 0 and c["fault_drop_fin2"] > 0'
 tt_json_check final "FINs on the wire == sent + retransmitted - dropped on purpose ($fins)" \
-	"c['fins_sent'] + c['fin_retransmits'] - c['fault_drop_fin1'] - $base == $fins"
+	"c['fins_sent'] + c['fin_retransmits'] - c['fault_drop_fin_out'] - $base == $fins"
 # Each FIN dropped on purpose was followed by a FIN retransmission (not
 # just any retransmission in FIN_WAIT_1): the retransmitted FIN is either on
 # the wire or dropped again, and then counted again.
 tt_json_check final "every FIN of ours dropped on purpose was retransmitted as a FIN" \
-	'c["fin_retransmits"] >= c["fault_drop_fin1"] > 0'
+	'c["fin_retransmits"] >= c["fault_drop_fin_out"] > 0'
 tt_e2e_end

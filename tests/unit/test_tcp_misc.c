@@ -202,6 +202,8 @@ fin_drop_pattern(struct harness *h, uint64_t seed)
 		h_flush(h);
 	}
 	assert_int_equal(H_CNT(h, fault_drop_fin1), (uint64_t)__builtin_popcountll(bits));
+	/* Every one was a FIN of ours: the outbound count is the same. */
+	assert_int_equal(H_CNT(h, fault_drop_fin_out), H_CNT(h, fault_drop_fin1));
 	h_stop(h);
 	return bits;
 }
@@ -226,6 +228,50 @@ test_seed_reproducible(void **state)
 	assert_in_range(__builtin_popcountll(c), 16, 48);
 }
 
+/*
+ * What fault_close counts on the wire: FINs sent + retransmitted - our FINs
+ * dropped on purpose.  The step counters mix directions, so the outbound
+ * count must not: (1) the peer's FIN dropped on arrival is a "first FIN"
+ * but not ours; (2) our FIN dropped once, then the peer's FIN arrives, and
+ * the retransmission of ours (now a "second FIN") is dropped as well.
+ */
+static void
+test_drop_fin_out_counts_ours_only(void **state)
+{
+	struct harness *h = *state;
+	uint64_t sent;
+
+	memset(&fault, 0, sizeof(fault));
+	fault.drop_fin1 = 1.0;
+	start_with_fault(h, 1);
+	h_handshake(h, OPTS_ALL, RTT);
+	h_in_fin(h);                    /* (1) dropped on arrival */
+	h_expect_cnt(h, fault_drop_fin1, 1);
+	h_expect_cnt(h, fault_drop_fin_out, 0);
+	h_expect_state(h, TCP_ESTABLISHED);
+	h_app_abort(h);
+	h_flush(h);
+
+	h_peer_init(h, &h->peer, 41001);
+	h_handshake(h, OPTS_ALL, RTT);
+	h_app_close(h);                 /* (2) our FIN, dropped */
+	h_expect_none(h);
+	h_expect_cnt(h, fault_drop_fin_out, 1);
+	fault.drop_fin1 = 0;            /* the peer's FIN gets in */
+	h_in_fin(h);
+	h_expect_state(h, TCP_CLOSING);
+	h_flush(h);
+	fault.drop_fin2 = 1.0;          /* our FIN again: now the second */
+	for (unsigned i = 0; i < 3000 && H_CNT(h, fin_retransmits) == 0; i++)
+		h_advance(h, 1 * H_MS);
+	h_expect_cnt(h, fin_retransmits, 1);
+	h_expect_cnt(h, fault_drop_fin2, 1);
+	h_expect_cnt(h, fault_drop_fin_out, 2);
+	sent = H_CNT(h, fins_sent) + H_CNT(h, fin_retransmits);
+	assert_int_equal(sent - H_CNT(h, fault_drop_fin_out), 0);   /* none left */
+	h_app_abort(h);
+}
+
 int
 main(void)
 {
@@ -237,6 +283,7 @@ main(void)
 		T(test_drop_fin2_ack_tx),
 		T(test_drop_fin2_ack_rx),
 		T(test_seed_reproducible),
+		T(test_drop_fin_out_counts_ours_only),
 #undef T
 	};
 
