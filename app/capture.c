@@ -114,8 +114,8 @@ capture_lcore(unsigned idx)
 static inline uint32_t
 cap_hash(const struct capture_lcore *cl, const struct tcp_tuple *t)
 {
-	uint64_t a = ((uint64_t)t->laddr << 16) | t->lport;
-	uint64_t b = ((uint64_t)t->raddr << 16) | t->rport;
+	uint64_t a = ((uint64_t)tt_addr_fold(&t->laddr) << 16) | t->lport;
+	uint64_t b = ((uint64_t)tt_addr_fold(&t->raddr) << 16) | t->rport;
 	uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
 
 	return rte_jhash_3words((uint32_t)lo, (uint32_t)hi,
@@ -164,7 +164,7 @@ slot_free(struct anom_slot *s)
 static inline struct anom_slot *
 anom_slot(const struct capture_lcore *cl, const struct tcp_tuple *t)
 {
-	uint32_t h = rte_jhash_3words(t->laddr, t->raddr,
+	uint32_t h = rte_jhash_3words(tt_addr_fold(&t->laddr), tt_addr_fold(&t->raddr),
 				      ((uint32_t)t->lport << 16) | t->rport, cl->key);
 
 	return &cl->slots[h & cl->slot_mask];
@@ -242,10 +242,8 @@ capture_tx(struct capture_lcore *cl, uint16_t port, uint16_t queue, const struct
 	    m->data_len < sizeof(*eh) + ihl + sizeof(*th))
 		return;
 	th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + ihl);
-	t.laddr = rte_be_to_cpu_32(ip->src_addr);
-	t.raddr = rte_be_to_cpu_32(ip->dst_addr);
-	t.lport = rte_be_to_cpu_16(th->src_port);
-	t.rport = rte_be_to_cpu_16(th->dst_port);
+	t = tcp_tuple4(rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
+		       rte_be_to_cpu_16(th->src_port), rte_be_to_cpu_16(th->dst_port));
 	cap_packet(cl, port, queue, m, &t, RTE_PCAPNG_DIRECTION_OUT);
 }
 

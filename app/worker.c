@@ -117,7 +117,7 @@ worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_a
 	struct worker *w = arg;
 
 	for (unsigned p = 0; p < w->n_ports; p++) {
-		if (net_is_local(&w->nif[p], seg->t.laddr)) {
+		if (net_is_local(&w->nif[p], seg->t.laddr.v4)) {
 			net_send_tcp(&w->nif[p], seg, fill, fill_arg, w->now);
 			return;
 		}

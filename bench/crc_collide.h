@@ -25,7 +25,7 @@
 static inline uint32_t
 crc_collide_old_hash(const struct tcp_tuple *t)
 {
-	uint64_t a = ((uint64_t)t->laddr << 32) | t->raddr;
+	uint64_t a = ((uint64_t)t->laddr.v4 << 32) | t->raddr.v4;
 	uint32_t b = ((uint32_t)t->lport << 16) | t->rport;
 
 	return rte_hash_crc_4byte(b, rte_hash_crc_8byte(a, 0x9e3779b9));
@@ -34,7 +34,7 @@ crc_collide_old_hash(const struct tcp_tuple *t)
 static inline void
 crc_collide_apply(struct tcp_tuple *t, uint64_t d)
 {
-	t->raddr ^= (uint32_t)d;
+	t->raddr.v4 ^= (uint32_t)d;
 	t->rport ^= (uint16_t)(d >> 32);
 }
 

@@ -90,10 +90,9 @@ micro_alloc(size_t sz)
 static void
 micro_tuple(uint32_t i, int miss, struct tcp_tuple *t)
 {
-	t->laddr = 0xc6120101;                  /* 198.18.1.1 */
-	t->raddr = 0x0a000000u + (i >> 16);
-	t->lport = (uint16_t)(miss ? 81 : 80);
-	t->rport = (uint16_t)(i & 0xffff);
+	*t = tcp_tuple4(0xc6120101u,               /* 198.18.1.1 */
+			0x0a000000u + (i >> 16), (uint16_t)(miss ? 81 : 80),
+			(uint16_t)(i & 0xffff));
 }
 
 /* A random permutation of 0..n-1 (Fisher-Yates). */
@@ -320,7 +319,7 @@ static int
 micro_flood(void)
 {
 	const uint32_t n = 65536;
-	struct tcp_tuple base = { 0xc6120101u, 0x0a000001u, 80, 1024 };
+	struct tcp_tuple base = { .laddr.v4 = 0xc6120101u, .raddr.v4 = 0x0a000001u, .lport = 80, .rport = 1024 };
 	struct tcp_tuple *adv = calloc(n, sizeof(*adv));
 	struct tcp_tuple *rnd = calloc(n, sizeof(*rnd));
 	volatile uint32_t sink = 0;
@@ -337,7 +336,7 @@ micro_flood(void)
 		uint64_t r = micro_rand();
 
 		rnd[i] = base;
-		rnd[i].raddr = (uint32_t)r;
+		rnd[i].raddr.v4 = (uint32_t)r;
 		rnd[i].rport = (uint16_t)(r >> 32);
 	}
 	t0 = micro_cpu_ns();

@@ -260,8 +260,8 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 			       doff - sizeof(*tcp)))
 		TT_INC(nif->st, tcp_bad_options);
 
-	seg->t.laddr = rte_be_to_cpu_32(ip->dst_addr);
-	seg->t.raddr = rte_be_to_cpu_32(ip->src_addr);
+	seg->t.laddr.v4 = rte_be_to_cpu_32(ip->dst_addr);
+	seg->t.raddr.v4 = rte_be_to_cpu_32(ip->src_addr);
 	seg->t.lport = rte_be_to_cpu_16(tcp->dst_port);
 	seg->t.rport = rte_be_to_cpu_16(tcp->src_port);
 	seg->seq = rte_be_to_cpu_32(tcp->sent_seq);
@@ -272,7 +272,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	seg->pkt = m;      /* the TCP stack may hold it (out-of-order data) */
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
-		   seg->t.raddr, now);
+		   seg->t.raddr.v4, now);
 	return NET_TCP;
 }
 

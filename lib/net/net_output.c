@@ -113,7 +113,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	unsigned int optlen, l3len;
 	uint32_t nh;
 
-	nh = net_next_hop(nif, seg->t.raddr);
+	nh = net_next_hop(nif, seg->t.raddr.v4);
 	if (nh == 0) {
 		/* Off-link with no gateway: no route. */
 		TT_INC(nif->st, drop_no_arp);
@@ -157,8 +157,8 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip->time_to_live = NET_IP_TTL;
 	ip->next_proto_id = IPPROTO_TCP;
 	ip->hdr_checksum = 0;
-	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr);
-	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr);
+	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr.v4);
+	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr.v4);
 
 	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
 	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);

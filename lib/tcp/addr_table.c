@@ -12,7 +12,7 @@ pair_hash(const struct addr_pair *k)
 {
 	/* The same (keyed) hash as the tuple tables: a pair is a tuple
 	 * without ports. */
-	struct tcp_tuple t = { .laddr = k->laddr, .raddr = k->raddr };
+	struct tcp_tuple t = { .laddr = k->laddr, .raddr = k->raddr, .v6 = (uint8_t)k->v6 };
 
 	return tcp_tuple_hash(&t);
 }
@@ -55,7 +55,7 @@ addr_find(const struct addr_table *at, const struct addr_pair *k)
 
 		if (v == 0)
 			return ADDR_NIL;
-		if (at->ent[v - 1].k.laddr == k->laddr && at->ent[v - 1].k.raddr == k->raddr)
+		if (addr_pair_eq(&at->ent[v - 1].k, k))
 			return v - 1;
 		i = (i + 1) & at->mask;
 	}

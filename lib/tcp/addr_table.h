@@ -19,14 +19,34 @@
  * index starts small and doubles (rehash of this small table only).
  */
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "tcp/tcp_seg.h"
 
 #define ADDR_NIL UINT32_MAX
 
 struct addr_pair {
-	uint32_t laddr;
-	uint32_t raddr;
+	union tt_addr laddr;
+	union tt_addr raddr;
+	uint32_t v6;          /* as tcp_tuple.v6 */
+	uint32_t pad;         /* zero */
 };
+
+static inline struct addr_pair
+addr_pair_of(const struct tcp_tuple *t)
+{
+	struct addr_pair k = { .laddr = t->laddr, .raddr = t->raddr, .v6 = t->v6 };
+
+	return k;
+}
+
+static inline bool
+addr_pair_eq(const struct addr_pair *a, const struct addr_pair *b)
+{
+	return tt_addr_eq(&a->laddr, &b->laddr) && tt_addr_eq(&a->raddr, &b->raddr) &&
+		a->v6 == b->v6;
+}
 
 struct addr_ent {
 	struct addr_pair k;

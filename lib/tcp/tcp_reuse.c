@@ -329,13 +329,13 @@ pool_target(const struct tuple_pool *p, uint32_t ip, uint16_t port)
 bool
 tuple_owned(const struct tuple_pool *p, const struct tcp_tuple *t)
 {
-	uint32_t si = t->laddr - p->src_ip_first;
+	uint32_t si = t->laddr.v4 - p->src_ip_first;
 	uint32_t pi = (uint32_t)t->lport - p->port_first;
 	unsigned ti;
 
-	if (p->bits == NULL || si >= p->n_src || pi >= p->n_ports)
+	if (p->bits == NULL || t->v6 || si >= p->n_src || pi >= p->n_ports)
 		return false;
-	ti = pool_target(p, t->raddr, t->rport);
+	ti = pool_target(p, t->raddr.v4, t->rport);
 	if (ti == TT_MAX_TARGETS)
 		return false;
 	return (class_bits(p, class_of(p, si, ti))[pi / 64] >> (pi % 64)) & 1;
@@ -400,7 +400,7 @@ tw_reuse_ok(const struct tt_tcp_config *cfg, const struct tw_table *tw,
 	if (cfg->tw_reuse == 2) {
 		/* Linux: "loopback src or dst address"; no DPDK port
 		 * carries 127/8, so 2 (Linux's default) means off here. */
-		bool lo = (t->laddr >> 24) == 127 || (t->raddr >> 24) == 127;
+		bool lo = !t->v6 && ((t->laddr.v4 >> 24) == 127 || (t->raddr.v4 >> 24) == 127);
 
 		if (!lo)
 			return false;
@@ -432,10 +432,8 @@ tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned ti,
 
 		if (!pool_next(p, ti, &si, &pi))
 			return PICK_NONE;
-		t.laddr = p->src_ip_first + si;
-		t.raddr = p->target_ip[ti];
-		t.lport = (uint16_t)(p->port_first + pi);
-		t.rport = p->target_port[ti];
+		t = tcp_tuple4(p->src_ip_first + si, p->target_ip[ti],
+			       (uint16_t)(p->port_first + pi), p->target_port[ti]);
 		if (tcp_lookup(s, &t) != NULL)
 			continue;
 		r = s->tw.rec != NULL ? tcp_tw_lookup(s, &t) : NULL;

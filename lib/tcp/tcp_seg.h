@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TCP_F_FIN 0x01
 #define TCP_F_SYN 0x02
@@ -35,11 +36,25 @@ struct tcp_sack_block {
 	uint32_t end;        /* sequence number after the block */
 };
 
+/*
+ * An address of either family (issue 12).  IPv4: v4 in host order, the
+ * other 12 bytes zero; IPv6: the 16 bytes as on the wire (network order).
+ * Zeroed tails let tuples compare and hash as whole words, and keep IPv4
+ * hashes what they were.
+ */
+union tt_addr {
+	uint32_t v4;
+	uint8_t v6[16];
+	uint64_t w[2];
+};
+
 struct tcp_tuple {
-	uint32_t laddr;      /* local (tcpterm's) address */
-	uint32_t raddr;      /* remote address */
+	union tt_addr laddr; /* local (tcpterm's) address */
+	union tt_addr raddr; /* remote address */
 	uint16_t lport;
 	uint16_t rport;
+	uint8_t v6;          /* 1: both addresses IPv6 */
+	uint8_t pad[3];      /* zero */
 };
 
 struct tcp_seg {
@@ -61,11 +76,59 @@ struct tcp_seg {
 	struct tcp_sack_block sack[TCP_SACK_MAX_BLOCKS];
 };
 
+static inline union tt_addr
+tt_addr4(uint32_t v4)
+{
+	union tt_addr a = { .w = { v4, 0 } };
+
+	return a;
+}
+
+static inline bool
+tt_addr_eq(const union tt_addr *a, const union tt_addr *b)
+{
+	return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1])) == 0;
+}
+
+/* 32 bits standing for an address where a fold is enough (sampling and
+ * slot hashes that are keyed afterwards): IPv4 gives itself. */
+static inline uint32_t
+tt_addr_fold(const union tt_addr *a)
+{
+	uint64_t x = a->w[0] ^ a->w[1];
+
+	return (uint32_t)x ^ (uint32_t)(x >> 32);
+}
+
+/* An IPv4 tuple (host order addresses). */
+static inline struct tcp_tuple
+tcp_tuple4(uint32_t laddr, uint32_t raddr, uint16_t lport, uint16_t rport)
+{
+	struct tcp_tuple t = {
+		.laddr = tt_addr4(laddr), .raddr = tt_addr4(raddr),
+		.lport = lport, .rport = rport,
+	};
+
+	return t;
+}
+
+static inline uint64_t
+tcp_tuple_tail(const struct tcp_tuple *t)
+{
+	uint64_t v;
+
+	memcpy(&v, &t->lport, sizeof(v));
+	return v;
+}
+
 static inline bool
 tcp_tuple_eq(const struct tcp_tuple *a, const struct tcp_tuple *b)
 {
-	return a->laddr == b->laddr && a->raddr == b->raddr &&
-		a->lport == b->lport && a->rport == b->rport;
+	return ((a->laddr.w[0] ^ b->laddr.w[0]) | (a->laddr.w[1] ^ b->laddr.w[1]) |
+		(a->raddr.w[0] ^ b->raddr.w[0]) | (a->raddr.w[1] ^ b->raddr.w[1]) |
+		(tcp_tuple_tail(a) ^ tcp_tuple_tail(b))) == 0;
 }
+
+_Static_assert(sizeof(struct tcp_tuple) == 40, "tuples compare as five words");
 
 #endif

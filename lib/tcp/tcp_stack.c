@@ -3,6 +3,7 @@
  * The stack's records and the application's verbs: connection allocation and
  * release, state bookkeeping, listeners, close/shutdown/abort, drain.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,9 +142,10 @@ tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 uint32_t
 tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	uint32_t f = rte_jhash_3words(t->laddr, t->raddr,
-				      ((uint32_t)t->lport << 16) | t->rport,
-				      s->isn_secret);
+	uint32_t f = t->v6 ?
+		rte_jhash(t, offsetof(struct tcp_tuple, v6), s->isn_secret) :
+		rte_jhash_3words(t->laddr.v4, t->raddr.v4,
+				 ((uint32_t)t->lport << 16) | t->rport, s->isn_secret);
 
 	return f + (uint32_t)(s->now / 4);
 }
@@ -154,7 +156,9 @@ tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t)
 uint32_t
 tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	return rte_jhash_2words(t->laddr, t->raddr, s->isn_secret ^ 0x5bd1e995);
+	if (t->v6)
+		return rte_jhash(&t->laddr, 2 * sizeof(t->laddr), s->isn_secret ^ 0x5bd1e995);
+	return rte_jhash_2words(t->laddr.v4, t->raddr.v4, s->isn_secret ^ 0x5bd1e995);
 }
 
 uint32_t

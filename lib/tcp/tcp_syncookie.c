@@ -30,22 +30,18 @@ rotl64(uint64_t x, unsigned b)
 	v2 += v1; v1 = rotl64(v1, 17); v1 ^= v2; v2 = rotl64(v2, 32); \
 } while (0)
 
-uint64_t
-tcp_syncookie_siphash(const uint64_t k[2], uint32_t a, uint32_t b, uint32_t c,
-		      uint32_t d)
+/* SipHash-2-4 (Aumasson, Bernstein 2012) of n whole 64-bit words
+ * (8 * n bytes, no tail). */
+static uint64_t
+siphash24_words(const uint64_t k[2], const uint64_t *m, unsigned n)
 {
-	/* SipHash-2-4 (Aumasson, Bernstein 2012) of exactly 16 bytes. */
-	const uint64_t m[2] = {
-		(uint64_t)a | (uint64_t)b << 32,
-		(uint64_t)c | (uint64_t)d << 32,
-	};
-	const uint64_t last = (uint64_t)16 << 56;   /* length byte, no tail */
+	const uint64_t last = (uint64_t)(8 * n) << 56;   /* length byte */
 	uint64_t v0 = k[0] ^ UINT64_C(0x736f6d6570736575);
 	uint64_t v1 = k[1] ^ UINT64_C(0x646f72616e646f6d);
 	uint64_t v2 = k[0] ^ UINT64_C(0x6c7967656e657261);
 	uint64_t v3 = k[1] ^ UINT64_C(0x7465646279746573);
 
-	for (unsigned i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		v3 ^= m[i];
 		SIPROUND(v0, v1, v2, v3);
 		SIPROUND(v0, v1, v2, v3);
@@ -59,6 +55,18 @@ tcp_syncookie_siphash(const uint64_t k[2], uint32_t a, uint32_t b, uint32_t c,
 	for (unsigned i = 0; i < 4; i++)
 		SIPROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+uint64_t
+tcp_syncookie_siphash(const uint64_t k[2], uint32_t a, uint32_t b, uint32_t c,
+		      uint32_t d)
+{
+	const uint64_t m[2] = {
+		(uint64_t)a | (uint64_t)b << 32,
+		(uint64_t)c | (uint64_t)d << 32,
+	};
+
+	return siphash24_words(k, m, 2);
 }
 
 void
@@ -81,7 +89,16 @@ static uint32_t
 cookie_hash(const struct tcp_syncookie_key *key, const struct tcp_tuple *t,
 	    uint32_t count, unsigned c)
 {
-	return (uint32_t)tcp_syncookie_siphash(key->k[c], t->raddr, t->laddr,
+	if (t->v6) {
+		/* Linux's cookie_v6_hash: both whole addresses. */
+		const uint64_t m[5] = {
+			t->raddr.w[0], t->raddr.w[1], t->laddr.w[0], t->laddr.w[1],
+			((uint64_t)t->rport << 16 | t->lport) | (uint64_t)count << 32,
+		};
+
+		return (uint32_t)siphash24_words(key->k[c], m, 5);
+	}
+	return (uint32_t)tcp_syncookie_siphash(key->k[c], t->raddr.v4, t->laddr.v4,
 					       (uint32_t)t->rport << 16 | t->lport,
 					       count);
 }

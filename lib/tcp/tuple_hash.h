@@ -44,10 +44,11 @@ void tcp_hash_key_set(const struct tcp_hash_key *k);
 } while (0)
 
 /*
- * SipHash-1-3 of the tuple's 12 bytes (laddr, raddr, lport, rport in host
- * order, little-endian words: the same value as the reference code run on
- * the struct's bytes on x86): two message words, one round each, then
- * three finalization rounds.
+ * SipHash-1-3 of an IPv4 tuple's 12 bytes (laddr, raddr, lport, rport in
+ * host order, little-endian words: the same value as the reference code
+ * run on those bytes on x86): two message words, one round each, then
+ * three finalization rounds.  An IPv6 tuple hashes its 36 bytes (both
+ * addresses as on the wire, then the ports): five words.
  */
 static inline uint64_t
 tcp_tuple_siphash(const struct tcp_hash_key *k, const struct tcp_tuple *t)
@@ -56,24 +57,35 @@ tcp_tuple_siphash(const struct tcp_hash_key *k, const struct tcp_tuple *t)
 	uint64_t v1 = k->k1 ^ 0x646f72616e646f6dull;
 	uint64_t v2 = k->k0 ^ 0x6c7967656e657261ull;
 	uint64_t v3 = k->k1 ^ 0x7465646279746573ull;
-	uint64_t m0 = (uint64_t)t->laddr | ((uint64_t)t->raddr << 32);
-	uint64_t m1 = (uint64_t)t->lport | ((uint64_t)t->rport << 16) |
-		((uint64_t)sizeof(*t) << 56);
+	uint64_t ports = (uint64_t)t->lport | ((uint64_t)t->rport << 16);
+	uint64_t m;
 
-	v3 ^= m0;
+	if (__builtin_expect(t->v6, 0)) {
+		const uint64_t w[4] = { t->laddr.w[0], t->laddr.w[1],
+					t->raddr.w[0], t->raddr.w[1] };
+
+		for (unsigned i = 0; i < 4; i++) {
+			v3 ^= w[i];
+			TUPLE_HASH_ROUND(v0, v1, v2, v3);
+			v0 ^= w[i];
+		}
+		m = ports | (36ull << 56);
+	} else {
+		m = (uint64_t)t->laddr.v4 | ((uint64_t)t->raddr.v4 << 32);
+		v3 ^= m;
+		TUPLE_HASH_ROUND(v0, v1, v2, v3);
+		v0 ^= m;
+		m = ports | (12ull << 56);
+	}
+	v3 ^= m;
 	TUPLE_HASH_ROUND(v0, v1, v2, v3);
-	v0 ^= m0;
-	v3 ^= m1;
-	TUPLE_HASH_ROUND(v0, v1, v2, v3);
-	v0 ^= m1;
+	v0 ^= m;
 	v2 ^= 0xff;
 	TUPLE_HASH_ROUND(v0, v1, v2, v3);
 	TUPLE_HASH_ROUND(v0, v1, v2, v3);
 	TUPLE_HASH_ROUND(v0, v1, v2, v3);
 	return v0 ^ v1 ^ v2 ^ v3;
 }
-
-_Static_assert(sizeof(struct tcp_tuple) == 12, "the hash reads 12 bytes");
 
 /* Bucket hash of t under the process's key. */
 static inline uint32_t

@@ -413,8 +413,10 @@ tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
 {
 	const struct addr_pair *k = addr_key(&tw->at, r->pair - 1);
 
+	memset(t, 0, sizeof(*t));
 	t->laddr = k->laddr;
 	t->raddr = k->raddr;
+	t->v6 = (uint8_t)k->v6;
 	t->lport = r->lport;
 	t->rport = r->rport;
 }
@@ -438,7 +440,7 @@ tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
-	struct addr_pair k = { t->laddr, t->raddr };
+	struct addr_pair k = addr_pair_of(t);
 	const uint32_t *b1, *b2;
 	struct tw_rec *r;
 	uint32_t id;
@@ -509,7 +511,7 @@ tw_prefetch_rec(const struct tw_table *tw, uint32_t h)
 struct tw_rec *
 tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 {
-	struct addr_pair k = { t->laddr, t->raddr };
+	struct addr_pair k = addr_pair_of(t);
 	struct tw_rec *r;
 	uint32_t id, s;
 	struct tw_h h;

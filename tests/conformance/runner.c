@@ -256,7 +256,7 @@ static struct tcp_tuple
 peer_tuple(const struct peer *p)
 {
 	return (struct tcp_tuple){
-		.laddr = CF_LADDR, .raddr = CF_RADDR,
+		.laddr.v4 = CF_LADDR, .raddr.v4 = CF_RADDR,
 		.lport = p->lport, .rport = p->rport,
 	};
 }

@@ -129,7 +129,7 @@ pick(void *arg, unsigned target, struct tcp_tuple *out, uint32_t *isn, uint64_t 
 		return -1;
 	p = &F.servers[F.n_servers++];
 	memset(p, 0, sizeof(*p));
-	p->t = (struct tcp_tuple){ .laddr = LADDR, .raddr = SADDR,
+	p->t = (struct tcp_tuple){ .laddr.v4 = LADDR, .raddr.v4 = SADDR,
 				   .lport = F.next_port++, .rport = 80 };
 	p->snd_nxt = 0x20000000u;
 	*out = p->t;
@@ -259,7 +259,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(http_client_init(&F.cli, &F.cfg.client, &F.s, &F.st, 0, 1, pick, NULL,
 				    F.now) == 0);
 	for (unsigned i = 0; i < NPEERS; i++) {
-		F.clients[i].t = (struct tcp_tuple){ .laddr = LADDR, .raddr = RADDR,
+		F.clients[i].t = (struct tcp_tuple){ .laddr.v4 = LADDR, .raddr.v4 = RADDR,
 						     .lport = 80, .rport = (uint16_t)(40000 + i) };
 		F.clients[i].snd_nxt = 0x30000000u + i * 0x01000000u;
 	}

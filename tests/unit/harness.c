@@ -260,8 +260,8 @@ h_peer_init(struct harness *h, struct h_peer *p, uint16_t rport)
 {
 	(void)h;
 	memset(p, 0, sizeof(*p));
-	p->t.laddr = H_LADDR;
-	p->t.raddr = H_RADDR;
+	p->t.laddr.v4 = H_LADDR;
+	p->t.raddr.v4 = H_RADDR;
 	p->t.lport = H_LPORT;
 	p->t.rport = rport;
 	p->isn = 0x10000000u + (uint32_t)rport * 0x10000u;

@@ -16,7 +16,7 @@
 static struct addr_pair
 pair(uint32_t i)
 {
-	struct addr_pair k = { 0xc6120001u, 0xc6130000u + i };
+	struct addr_pair k = { .laddr.v4 = 0xc6120001u, .raddr.v4 = 0xc6130000u + i };
 
 	return k;
 }
@@ -51,8 +51,8 @@ test_refcount(void **state)
 	assert_int_equal(addr_count(&at), 1);
 	ib = addr_get(&at, &b);
 	assert_int_not_equal(ib, ia);
-	assert_int_equal(addr_key(&at, ia)->raddr, a.raddr);
-	assert_int_equal(addr_key(&at, ib)->raddr, b.raddr);
+	assert_int_equal(addr_key(&at, ia)->raddr.v4, a.raddr.v4);
+	assert_int_equal(addr_key(&at, ib)->raddr.v4, b.raddr.v4);
 	/* The first put leaves it (a second reference), the last frees. */
 	addr_put(&at, ia);
 	assert_int_equal(addr_find(&at, &a), ia);

@@ -23,8 +23,8 @@ static struct tcp_tuple
 tuple(uint32_t i)
 {
 	struct tcp_tuple t = {
-		.laddr = 0xc6120001u,
-		.raddr = 0xc6120002u + (i >> 16),
+		.laddr.v4 = 0xc6120001u,
+		.raddr.v4 = 0xc6120002u + (i >> 16),
 		.lport = 80,
 		.rport = (uint16_t)i,
 	};
@@ -65,13 +65,13 @@ test_insert_lookup_remove(void **state)
 	assert_null(ct_lookup(&ct, &t));
 	/* Each field of the tuple matters. */
 	t = tuple(5);
-	t.laddr++;
+	t.laddr.v4++;
 	assert_null(ct_lookup(&ct, &t));
 	t = tuple(5);
 	t.lport++;
 	assert_null(ct_lookup(&ct, &t));
 	t = tuple(5);
-	t.raddr ^= 0x100;
+	t.raddr.v4 ^= 0x100;
 	assert_null(ct_lookup(&ct, &t));
 
 	for (uint32_t i = 0; i < 100; i += 2)
@@ -196,7 +196,7 @@ test_hash_keyed(void **state)
 {
 	struct tcp_hash_key k = { 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull };
 	struct tcp_hash_key k2 = { 1, 2 };
-	struct tcp_tuple t = { 0x03020100u, 0x07060504u, 0x0908, 0x0b0a };
+	struct tcp_tuple t = { .laddr.v4 = 0x03020100u, .raddr.v4 = 0x07060504u, .lport = 0x0908, .rport = 0x0b0a };
 	struct tcp_hash_key r1, r2;
 	uint32_t h;
 

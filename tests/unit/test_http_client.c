@@ -56,10 +56,8 @@ fake_pick(void *arg, unsigned target_idx, struct tcp_tuple *out, uint32_t *isn,
 		return -1;
 	pk->free_tuples--;
 	pk->hits[target_idx]++;
-	out->laddr = H_LADDR;
-	out->lport = pk->next_port++;
-	out->raddr = pk->cfg->target_ip[target_idx];
-	out->rport = pk->cfg->target_port[target_idx];
+	*out = tcp_tuple4(H_LADDR, pk->cfg->target_ip[target_idx], pk->next_port++,
+			  pk->cfg->target_port[target_idx]);
 	*isn = pk->isn;
 	return 0;
 }

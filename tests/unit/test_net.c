@@ -850,9 +850,9 @@ test_tcp_syn_options_parsed(void **state)
 	(void)state;
 	NEED_EAL();
 	m = expect_tcp(mbuf_pkt(&p), &seg);
-	assert_int_equal(seg.t.laddr, OUR_IP);
+	assert_int_equal(seg.t.laddr.v4, OUR_IP);
 	assert_int_equal(seg.t.lport, 80);
-	assert_int_equal(seg.t.raddr, PEER_IP);
+	assert_int_equal(seg.t.raddr.v4, PEER_IP);
 	assert_int_equal(seg.t.rport, 40000);
 	assert_int_equal(seg.seq, 0xfffffff0);
 	assert_int_equal(seg.ack, 0);
@@ -985,7 +985,7 @@ test_tcp_learn_on_link_only(void **state)
 	p.src = FAR_IP;
 	p.smac = gw_mac;
 	rte_pktmbuf_free(expect_tcp(mbuf_pkt(&p), &seg));
-	assert_int_equal(seg.t.raddr, FAR_IP);
+	assert_int_equal(seg.t.raddr.v4, FAR_IP);
 	assert_null(arp_lookup(&fx.nif.arp, FAR_IP));
 	assert_null(arp_lookup(&fx.nif.arp, GW_IP));
 
@@ -1354,7 +1354,7 @@ static struct tcp_seg
 seg_out(uint8_t flags, uint8_t opts, uint32_t len)
 {
 	struct tcp_seg s = {
-		.t = { .laddr = OUR_IP, .raddr = PEER_IP,
+		.t = { .laddr.v4 = OUR_IP, .raddr.v4 = PEER_IP,
 		       .lport = 80, .rport = 40000 },
 		.seq = 0x01020304, .ack = 0xfffffffe, .wnd = 29200,
 		.flags = flags, .opts = opts,
@@ -1405,8 +1405,8 @@ roundtrip(const struct tcp_seg *s, const uint8_t *want_opts,
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(net_input(&peer.nif, m, &r, T0), NET_TCP);
 	assert_int_equal(drops(&peer), 0);
-	assert_int_equal(r.t.laddr, PEER_IP);
-	assert_int_equal(r.t.raddr, OUR_IP);
+	assert_int_equal(r.t.laddr.v4, PEER_IP);
+	assert_int_equal(r.t.raddr.v4, OUR_IP);
 	assert_int_equal(r.t.lport, 40000);
 	assert_int_equal(r.t.rport, 80);
 	assert_int_equal(r.seq, s->seq);
@@ -1548,7 +1548,7 @@ test_send_tcp_unresolved(void **state)
 
 	(void)state;
 	NEED_EAL();
-	s.t.raddr = FAR_IP;        /* off-link: via the gateway */
+	s.t.raddr.v4 = FAR_IP;        /* off-link: via the gateway */
 	/* Unresolved: the frame waits for the reply, an ARP request goes. */
 	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL, now), 0);
 	assert_int_equal(fx.nif.pend.n, 1);
@@ -1604,7 +1604,7 @@ test_send_tcp_unresolved(void **state)
 
 	/* On-link destinations are resolved themselves. */
 	cap_clear(&fx.cap);
-	s.t.raddr = OTHER_IP;
+	s.t.raddr.v4 = OTHER_IP;
 	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL, now), 0);
 	assert_int_equal(fx.cap.n, 1);
 	arp = rte_pktmbuf_mtod_offset(fx.cap.m[0], const struct rte_arp_hdr *,
@@ -1618,7 +1618,7 @@ test_send_tcp_unresolved(void **state)
 	/* No gateway: no route, nothing to ask, a counted drop. */
 	cap_clear(&fx.cap);
 	fx.nif.gateway = 0;
-	s.t.raddr = FAR_IP;
+	s.t.raddr.v4 = FAR_IP;
 	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL, now), -1);
 	assert_int_equal(fx.cap.total, 0);
 	assert_int_equal(C(fx, drop_no_arp), 4);

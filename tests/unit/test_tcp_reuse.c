@@ -138,12 +138,12 @@ check_two_queue_partition(const struct tt_rss_info *rss, unsigned n_targets,
 		for (uint32_t si = 0; si < n_ips; si++) {
 			for (uint32_t port = pf; port <= pl; port++) {
 				struct tcp_tuple t = {
-					.laddr = cc.src_ip_first + si,
-					.raddr = cc.target_ip[ti],
+					.laddr.v4 = cc.src_ip_first + si,
+					.raddr.v4 = cc.target_ip[ti],
 					.lport = (uint16_t)port,
 					.rport = cc.target_port[ti],
 				};
-				uint32_t h = tuple_rss_hash(rss, t.raddr, t.laddr,
+				uint32_t h = tuple_rss_hash(rss, t.raddr.v4, t.laddr.v4,
 							    t.rport, t.lport);
 				unsigned q = tuple_rss_queue(rss, h);
 				bool o0 = tuple_owned(&p[0], &t);
@@ -213,8 +213,7 @@ test_pool_without_rss_modulo(void **state)
 	for (unsigned ti = 0; ti < 2; ti++) {
 		for (uint32_t ip = cc.src_ip_first; ip <= cc.src_ip_last; ip++) {
 			for (uint32_t port = 5000; port <= 5999; port++) {
-				struct tcp_tuple t = { ip, cc.target_ip[ti],
-						       (uint16_t)port, cc.target_port[ti] };
+				struct tcp_tuple t = { .laddr.v4 = ip, .raddr.v4 = cc.target_ip[ti], .lport = (uint16_t)port, .rport = cc.target_port[ti] };
 
 				for (unsigned q = 0; q < 3; q++)
 					assert_int_equal(tuple_owned(&p[q], &t),
@@ -235,20 +234,20 @@ test_pool_owned_rejects_foreign_tuples(void **state)
 {
 	struct tt_client_config cc;
 	struct tuple_pool p;
-	struct tcp_tuple t = { IP(10, 0, 0, 1), 0, 5001, 0 };
+	struct tcp_tuple t = { .laddr.v4 = IP(10, 0, 0, 1), .raddr.v4 = 0, .lport = 5001, .rport = 0 };
 
 	(void)state;
 	client_init(&cc, 1, IP(10, 0, 0, 1), IP(10, 0, 0, 1), 5000, 5009);
 	pool_init_ok(&p, &cc, 0, 1, NULL);
-	t.raddr = cc.target_ip[0];
+	t.raddr.v4 = cc.target_ip[0];
 	t.rport = cc.target_port[0];
 	assert_true(tuple_owned(&p, &t));
 	t.lport = 5010;                         /* outside the port range */
 	assert_false(tuple_owned(&p, &t));
 	t.lport = 5001;
-	t.laddr = IP(10, 0, 0, 2);              /* outside the ip range */
+	t.laddr.v4 = IP(10, 0, 0, 2);              /* outside the ip range */
 	assert_false(tuple_owned(&p, &t));
-	t.laddr = IP(10, 0, 0, 1);
+	t.laddr.v4 = IP(10, 0, 0, 1);
 	t.rport++;                              /* not a target */
 	assert_false(tuple_owned(&p, &t));
 	tuple_pool_free(&p);
@@ -323,7 +322,7 @@ small_pool(struct tuple_pool *p, uint16_t pf, uint16_t pl)
 static struct tcp_tuple
 tuple_of(uint16_t lport)
 {
-	struct tcp_tuple t = { H_LADDR, H_RADDR, lport, TARGET_PORT };
+	struct tcp_tuple t = { .laddr.v4 = H_LADDR, .raddr.v4 = H_RADDR, .lport = lport, .rport = TARGET_PORT };
 
 	return t;
 }
@@ -445,8 +444,8 @@ test_pick_round_robin_covers_the_pool(void **state)
 		assert_int_equal(pick(h, &p, &t, &isn, 8), PICK_FREE);
 		assert_int_equal(isn, 0);
 		assert_true(tuple_owned(&p, &t));
-		assert_int_equal(tuple_rss_queue(&rss, tuple_rss_hash(&rss, t.raddr,
-					t.laddr, t.rport, t.lport)), 1);
+		assert_int_equal(tuple_rss_queue(&rss, tuple_rss_hash(&rss, t.raddr.v4,
+					t.laddr.v4, t.rport, t.lport)), 1);
 		if (i == 0)
 			first = t;
 		else
@@ -473,8 +472,7 @@ test_pick_skips_live_connections(void **state)
 	connect_port(h, 10000);
 	connect_port(h, 10001);
 	assert_int_equal(pick(h, &p, &t, &isn, 16), PICK_FREE);
-	assert_true(tcp_tuple_eq(&t, &(struct tcp_tuple){ H_LADDR, H_RADDR, 10002,
-							   TARGET_PORT }));
+	assert_true(tcp_tuple_eq(&t, &(struct tcp_tuple){ .laddr.v4 = H_LADDR, .raddr.v4 = H_RADDR, .lport = 10002, .rport = TARGET_PORT }));
 	assert_int_equal(isn, 0);
 	h_expect_cnt(h, tuples_skipped, 0);    /* live ones are not "skipped" */
 	tuple_pool_free(&p);
@@ -496,8 +494,7 @@ test_tw_reuse_0_skips(void **state)
 	assert_int_equal(t.lport, 10001);
 	h_expect_cnt(h, tuples_skipped, 1);
 	h_expect_cnt(h, tw_reused, 0);
-	assert_non_null(tcp_tw_lookup(&h->s, &(struct tcp_tuple){ H_LADDR, H_RADDR,
-								   10000, TARGET_PORT }));
+	assert_non_null(tcp_tw_lookup(&h->s, &(struct tcp_tuple){ .laddr.v4 = H_LADDR, .raddr.v4 = H_RADDR, .lport = 10000, .rport = TARGET_PORT }));
 	tuple_pool_free(&p);
 }
 
@@ -538,8 +535,7 @@ test_tw_reuse_1_within_delay_skipped(void **state)
 	h_advance(h, 1 * H_S);
 	assert_int_equal(pick(h, &p, &t, &isn, 16), PICK_NONE);
 	h_expect_cnt(h, tuples_skipped, 1);
-	assert_non_null(tcp_tw_lookup(&h->s, &(struct tcp_tuple){ H_LADDR, H_RADDR,
-								   10000, TARGET_PORT }));
+	assert_non_null(tcp_tw_lookup(&h->s, &(struct tcp_tuple){ .laddr.v4 = H_LADDR, .raddr.v4 = H_RADDR, .lport = 10000, .rport = TARGET_PORT }));
 	/* one ms later it is */
 	h_advance(h, 1 * H_MS);
 	assert_int_equal(pick(h, &p, &t, &isn, 16), PICK_REUSE);
@@ -607,16 +603,16 @@ test_tw_reuse_2_loopback_only(void **state)
 	now_ms = tw_rec_expire(&h->s.tw, r) - 1;
 	rt = tuple_of(10000);
 	assert_false(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
-	rt.laddr = IP(127, 0, 0, 1);
+	rt.laddr.v4 = IP(127, 0, 0, 1);
 	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
-	rt.laddr = H_LADDR;
-	rt.raddr = IP(127, 0, 0, 2);
+	rt.laddr.v4 = H_LADDR;
+	rt.raddr.v4 = IP(127, 0, 0, 2);
 	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
-	rt.raddr = H_RADDR;
+	rt.raddr.v4 = H_RADDR;
 	h->cfg.tw_reuse = 1;
 	assert_true(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
 	h->cfg.tw_reuse = 0;
-	rt.laddr = rt.raddr = IP(127, 0, 0, 1);
+	rt.laddr.v4 = rt.raddr.v4 = IP(127, 0, 0, 1);
 	assert_false(tw_reuse_ok(&h->cfg, &h->s.tw, r, &rt, now_ms));
 	tuple_pool_free(&p);
 }

@@ -33,7 +33,7 @@ static const uint8_t test_secret[TCP_SYNCOOKIE_KEY_BYTES] = {
 };
 
 static const struct tcp_tuple tuple = {
-	.laddr = H_LADDR, .raddr = H_RADDR, .lport = H_LPORT, .rport = H_RPORT,
+	.laddr.v4 = H_LADDR, .raddr.v4 = H_RADDR, .lport = H_LPORT, .rport = H_RPORT,
 };
 
 static struct tcp_syncookie_key
@@ -83,7 +83,7 @@ test_round_trip_and_mss_table(void **state)
 			uint32_t cookie;
 
 			t.rport = (uint16_t)(1024 + j * 13);
-			t.raddr = H_RADDR + j;
+			t.raddr.v4 = H_RADDR + j;
 			cookie = tcp_syncookie_make(&k, &t, seq, mss[i].in, now, &kept);
 			assert_int_equal(kept, mss[i].kept);
 			assert_int_equal(tcp_syncookie_check(&k, &t, cookie, seq, now),
@@ -144,7 +144,7 @@ test_tamper_fails(void **state)
 	t.rport++;
 	assert_int_equal(tcp_syncookie_check(&k, &t, c, seq, now), 0);
 	t = tuple;
-	t.raddr++;
+	t.raddr.v4++;
 	assert_int_equal(tcp_syncookie_check(&k, &t, c, seq, now), 0);
 	t = tuple;
 	t.lport++;

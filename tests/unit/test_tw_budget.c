@@ -60,8 +60,8 @@ static struct tcp_tuple
 tuple(uint32_t i)
 {
 	struct tcp_tuple t = {
-		.laddr = 0xc6120001u,
-		.raddr = 0xc6120002u + (i >> 16),
+		.laddr.v4 = 0xc6120001u,
+		.raddr.v4 = 0xc6120002u + (i >> 16),
 		.lport = 80,
 		.rport = (uint16_t)i,
 	};

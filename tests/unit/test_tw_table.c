@@ -19,8 +19,8 @@ static struct tcp_tuple
 tuple(uint32_t i)
 {
 	struct tcp_tuple t = {
-		.laddr = 0xc6120001u,
-		.raddr = 0xc6120002u + (i >> 16),
+		.laddr.v4 = 0xc6120001u,
+		.raddr.v4 = 0xc6120002u + (i >> 16),
 		.lport = 80,
 		.rport = (uint16_t)i,
 	};
@@ -447,8 +447,8 @@ test_address_pairs(void **state)
 	r[2] = add(&tw, 0x10000, 10);   /* another remote address */
 	assert_int_equal(addr_count(&tw.at), 2);
 	tw_tuple(&tw, r[2], &t);
-	assert_int_equal(t.raddr, tuple(0x10000).raddr);
-	assert_int_equal(t.laddr, tuple(0x10000).laddr);
+	assert_int_equal(t.raddr.v4, tuple(0x10000).raddr.v4);
+	assert_int_equal(t.laddr.v4, tuple(0x10000).laddr.v4);
 	assert_int_equal(t.rport, tuple(0x10000).rport);
 	assert_int_equal(t.lport, 80);
 	/* An unknown address pair is a miss at once; a known pair with
