@@ -55,14 +55,15 @@ static void
 take_syn_options(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	const struct tt_tcp_config *cfg = s->cfg;
-	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : TCP_DEFAULT_MSS;
+	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : tcp_default_mss(&seg->t);
+	uint16_t own = tcp_own_mss(s, &seg->t);
 	uint16_t floor = cfg->min_snd_mss > TCP_MIN_SND_MSS ? cfg->min_snd_mss :
 		TCP_MIN_SND_MSS;
 
-	if (floor > cfg->mss)
-		floor = cfg->mss;   /* never above what we announced */
-	if (mss > cfg->mss)
-		mss = cfg->mss;
+	if (floor > own)
+		floor = own;        /* never above what we announced */
+	if (mss > own)
+		mss = own;
 	/* Linux tcp_min_snd_mss: a peer's MSS below the floor (0..11 would
 	 * wrap once the timestamp option is taken off) is raised to it. */
 	if (mss < floor)

@@ -363,7 +363,7 @@ tcp_send_syn(struct tcp_stack *s, struct tcp_conn *c)
 			seg.opts |= TCP_OPT_SACK_OK;
 	}
 	seg.opts |= TCP_OPT_MSS;
-	seg.mss = cfg->mss;
+	seg.mss = tcp_own_mss(s, tcp_conn_tuple(c));
 	seg.wscale = c->rcv_wscale;
 	xmit(s, c, &seg, 0);
 	if (SEQ_LT(c->snd_max, c->iss + 1)) {

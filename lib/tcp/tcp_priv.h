@@ -17,12 +17,38 @@
 
 /* Linux constants that are not knobs. */
 #define TCP_DEFAULT_MSS       536     /* RFC 9293 3.7.1, no MSS option */
+#define TCP_DEFAULT_MSS6      1220    /* the same for IPv6 (RFC 8200 5: MTU 1280) */
+#define TCP_IP6_EXTRA         20      /* IPv6 header - IPv4 header */
 #define TCP_MIN_SND_MSS       48      /* TCP_MIN_SND_MSS: 40 B of options + 8 of data */
 #define TCP_OOW_RATE_US       500000  /* tcp_invalid_ratelimit: 500 ms */
 #define TCP_CHALLENGE_PER_SEC 1000    /* tcp_challenge_ack_limit */
 #define TCP_PAWS_24DAYS_MS    (24ull * 24 * 3600 * 1000)  /* RFC 7323 5.5 */
 #define TCP_RST_MAX_PER_INPUT 1
 #define TCP_TIMER_BUDGET      1024    /* timer callbacks per poll */
+
+/* The MSS a peer that sent none may be sent (RFC 9293 3.7.1). */
+static inline uint16_t
+tcp_default_mss(const struct tcp_tuple *t)
+{
+	return t->v6 ? TCP_DEFAULT_MSS6 : TCP_DEFAULT_MSS;
+}
+
+/*
+ * The MSS we announce on t's family: [tcp] mss is the IPv4 one (MTU - 40);
+ * over IPv6 the header is 20 bytes longer (MTU - 60, issue 12), but never
+ * below 1220, IPv6's minimum MTU less headers, unless mss itself is.
+ */
+static inline uint16_t
+tcp_own_mss(const struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	uint16_t m = s->cfg->mss;
+
+	if (!t->v6)
+		return m;
+	if (m >= TCP_DEFAULT_MSS6 + TCP_IP6_EXTRA)
+		return (uint16_t)(m - TCP_IP6_EXTRA);
+	return m < TCP_DEFAULT_MSS6 ? m : TCP_DEFAULT_MSS6;
+}
 
 static inline uint32_t
 ms_of(uint64_t us)

@@ -423,7 +423,7 @@ tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t, const struct tcp_app
 	c->snd_max = c->iss;
 	c->snd_end = c->iss + 1;
 	c->rcv_wscale = cfg->wscale;   /* offered; kept only if the peer agrees */
-	c->mss = cfg->mss;
+	c->mss = tcp_own_mss(s, t);
 	c->cwnd = cfg->init_cwnd * c->mss;
 	c->ssthresh = UINT32_MAX;
 	c->last_rx = now;

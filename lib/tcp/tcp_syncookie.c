@@ -15,7 +15,10 @@
 /* Linux's msstab: the MSS values seen most (536: no option; 1300; 1440:
  * PPPoE and tunnels; 1460: Ethernet). */
 static const uint16_t cookie_msstab[] = { 536, 1300, 1440, 1460 };
+/* Linux's msstab for IPv6 (syncookies.c): MTUs 1280, 1480, 1500, 9000. */
+static const uint16_t cookie_msstab6[] = { 1220, 1420, 1440, 8940 };
 #define COOKIE_NMSS (sizeof(cookie_msstab) / sizeof(cookie_msstab[0]))
+_Static_assert(sizeof(cookie_msstab6) == sizeof(cookie_msstab), "one index for both");
 
 static inline uint64_t
 rotl64(uint64_t x, unsigned b)
@@ -113,14 +116,15 @@ uint32_t
 tcp_syncookie_make(const struct tcp_syncookie_key *key, const struct tcp_tuple *t,
 		   uint32_t peer_seq, uint16_t mss, uint64_t now, uint16_t *mss_out)
 {
+	const uint16_t *tab = t->v6 ? cookie_msstab6 : cookie_msstab;
 	uint32_t count = cookie_minute(now);
 	unsigned i;
 
 	for (i = COOKIE_NMSS - 1; i > 0; i--)
-		if (mss >= cookie_msstab[i])
+		if (mss >= tab[i])
 			break;
 	if (mss_out != NULL)
-		*mss_out = cookie_msstab[i];
+		*mss_out = tab[i];
 	/* secure_tcp_syn_cookie: the minute in the top 8 bits, the MSS
 	 * index hidden under the second hash in the low 24. */
 	return cookie_hash(key, t, 0, 0) + peer_seq + (count << COOKIEBITS) +
@@ -141,7 +145,9 @@ tcp_syncookie_check(const struct tcp_syncookie_key *key, const struct tcp_tuple 
 	if (diff >= TCP_SYNCOOKIE_MAX_AGE)
 		return 0;
 	idx = (cookie - cookie_hash(key, t, count - diff, 1)) & COOKIEMASK;
-	return idx < COOKIE_NMSS ? cookie_msstab[idx] : 0;
+	if (idx >= COOKIE_NMSS)
+		return 0;
+	return t->v6 ? cookie_msstab6[idx] : cookie_msstab[idx];
 }
 
 uint32_t
@@ -206,7 +212,8 @@ tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg)
 	const struct tt_tcp_config *cfg = s->cfg;
 	struct tcp_syncookie_opts o = { 0 };
 	struct tcp_seg out = { .t = seg->t };
-	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : TCP_DEFAULT_MSS;
+	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : tcp_default_mss(&seg->t);
+	uint16_t own = tcp_own_mss(s, &seg->t);
 	uint32_t off;
 
 	/* tcp_conn_request: cookies for every SYN (2), or when the SYN queue
@@ -222,15 +229,15 @@ tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg)
 	if (cfg->syncookies == 1 && s->free_list != NULL && !syn_backlog_full(s))
 		return false;
 
-	if (mss > cfg->mss)
-		mss = cfg->mss;
+	if (mss > own)
+		mss = own;
 	out.seq = tcp_syncookie_make(&s->cookie_key, &seg->t, seg->seq, mss, s->now, NULL);
 	out.ack = seg->seq + 1;
 	out.flags = TCP_F_SYN | TCP_F_ACK;
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
 	out.wnd = cfg->rcv_wnd > 0xffff ? 0xffff : (uint16_t)cfg->rcv_wnd;
 	out.opts = TCP_OPT_MSS;
-	out.mss = cfg->mss;
+	out.mss = own;
 	/* Without timestamps there is nowhere to keep the window shift and
 	 * SACK-permitted: Linux offers neither (tcp_clear_options). */
 	if ((seg->opts & TCP_OPT_TS) && cfg->timestamps) {
