@@ -30,10 +30,17 @@ enum tt_closer { TT_CLOSER_CLIENT = 0, TT_CLOSER_SERVER };
 
 struct tt_port_config {
 	bool present;
-	uint32_t ip;          /* host byte order */
+	uint32_t ip;          /* host byte order; 0: no IPv4 (an IPv6-only port) */
 	uint8_t prefix_len;
 	uint32_t gateway;     /* 0: none; off-link destinations then unreachable */
 	uint16_t mtu;         /* 0: leave the PMD's */
+	/* IPv6 (issue 12): ip6 = ADDR/LEN, gateway6 = ADDR; addresses as on
+	 * the wire (network order). */
+	bool has_ip6;
+	uint8_t ip6[16];
+	uint8_t prefix6_len;
+	bool has_gateway6;
+	uint8_t gateway6[16];
 };
 
 /* Linux-default TCP knobs (teardown.md). */
@@ -93,10 +100,16 @@ struct tt_fault_config {
 };
 
 struct tt_client_config {
-	uint32_t target_ip[TT_MAX_TARGETS];
+	uint32_t target_ip[TT_MAX_TARGETS];     /* IPv4 targets, host order */
+	uint8_t target_ip6[TT_MAX_TARGETS][16]; /* IPv6 targets (target_v6[i]) */
+	bool target_v6[TT_MAX_TARGETS];
 	uint16_t target_port[TT_MAX_TARGETS];
 	unsigned n_targets;
-	uint32_t src_ip_first, src_ip_last;
+	uint32_t src_ip_first, src_ip_last;     /* IPv4 sources, host order */
+	/* IPv6 sources (issue 12): first .. last, which differ in the last
+	 * 32 bits only; has_src_ip6 false = the port's ip6. */
+	bool has_src_ip6;
+	uint8_t src_ip6_first[16], src_ip6_last[16];
 	uint16_t src_port_first, src_port_last;
 	uint64_t rate;                     /* connections/s, 0 = as fast as possible */
 	uint64_t ramp_up;                  /* us */
