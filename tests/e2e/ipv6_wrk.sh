@@ -20,7 +20,9 @@ set -u
 . "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/tests/e2e/ipv6_lib.sh"
 
 tt_e2e_begin wrk tcpdump
-tt_up --set tcp.time_wait=600 || tt_abort "tcpterm up and answering HTTP over IPv6 on $TT_IF"
+# keepalive_requests far above what one connection carries in 3 s: the
+# keep-alive run's 16 connections are then all it opens.
+tt_up --set tcp.time_wait=600 --set http.keepalive_requests=100000000 || tt_abort "tcpterm up and answering HTTP over IPv6 on $TT_IF"
 W=$TT_WORKDIR
 
 read -r base_resp base_open base_rtx < <(tt_baseline \
@@ -42,8 +44,10 @@ read -r ka_resp ka_open < <(tt_json "$TT_STATS_JSON" nonfinal \
 	'"%d %d" % (c["http_responses"], c["conns_opened"])')
 tt_check "keep-alive: tcpterm answered wrk's $n_ka, plus at most 16 in flight ($((ka_resp - base_resp)))" \
 	eval '[ $n_ka -le $((ka_resp - base_resp)) ] && [ $((ka_resp - base_resp)) -le $((n_ka + 16)) ]'
-tt_check "keep-alive: 16 connections carried every request ($((ka_open - base_open)) opened)" \
-	[ $((ka_open - base_open)) = 16 ]
+# wrk connects once before the run to check the address (wrk.lua's
+# connect test), then opens its 16.
+tt_check "keep-alive: 16 connections carried every request ($((ka_open - base_open)) opened: 16 + wrk's test connect)" \
+	[ $((ka_open - base_open)) = 17 ]
 
 # ---- Connection: close
 read -r c_act < <(tt_json "$TT_STATS_JSON" nonfinal 'c["active_closes"]')
@@ -65,7 +69,11 @@ tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_T
 tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "tcpterm holds TIME_WAIT for IPv6 tuples" 's["TIME_WAIT"] > 0'
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
-tt_json_check nonfinal "0 RSTs either way" 'c["rsts_sent"] + c["rsts_received"] == 0'
+# wrk closes the connections it has open when it stops; one with a
+# response it has not read is reset (the kernel's close with unread data,
+# RFC 2525 2.17): at most one per connection of each run, none from tcpterm.
+tt_json_check nonfinal "RSTs: none sent, at most one per connection open when wrk stopped (16 + 32)" \
+	'c["rsts_sent"] == 0 and c["rsts_received"] <= 16 + 32'
 ktw=$(tt_ns_count time-wait)
 pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
 tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
