@@ -171,6 +171,9 @@ ipv6_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	bool dst_ours;
 	uint8_t nh;
 
+	/* A port without ip6 does not speak IPv6 at all. */
+	if (!nif->has_ip6)
+		NET_DROP(nif, m, drop_not_ours);
 	avail = rte_pktmbuf_data_len(m) - sizeof(struct rte_ether_hdr);
 	if (avail < sizeof(*ip))
 		NET_DROP(nif, m, drop_short);
@@ -191,9 +194,8 @@ ipv6_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	/* Ours: one of our unicast addresses; Neighbor Discovery also comes
 	 * to a solicited-node group and to all-nodes (RFC 4861 7.2). */
 	dst_ours = net_is_local6(nif, ip->dst_addr);
-	if (!dst_ours && !(nif->has_ip6 &&
-			   (net_ip6_is_solicited_node(ip->dst_addr) ||
-			    net_ip6_is_all_nodes(ip->dst_addr))))
+	if (!dst_ours && !net_ip6_is_solicited_node(ip->dst_addr) &&
+	    !net_ip6_is_all_nodes(ip->dst_addr))
 		NET_DROP(nif, m, drop_not_ours);
 	/* The unspecified source is legal in a DAD solicitation only: nd.c
 	 * checks it; anything else from it is dropped below. */
