@@ -87,6 +87,29 @@ const char *cfg_allowed(const struct cfg_key *k, char *buf, size_t len);
 int cfg_parse_value(const struct cfg_key *k, const char *v, void *dst,
 		    char *why, size_t whylen);
 
+/* config_value.c: scanners shared with config_addr.c.  A scanner returns
+ * the end of what it read, or NULL when there is none. */
+struct cfg_num {
+	uint64_t ip;     /* integer part */
+	uint64_t fnum;   /* fraction = fnum / fden */
+	uint64_t fden;
+};
+const char *cfg_skip_space(const char *s);
+const char *cfg_scan_num(const char *s, bool frac_ok, struct cfg_num *n);
+const char *cfg_scan_port(const char *s, uint16_t *port);   /* 1..65535 */
+
+/* config_addr.c: addresses (why: a reason when "expected ..." would not
+ * say what is wrong) */
+const char *cfg_scan_ip(const char *s, uint32_t *ip);
+int cfg_parse_ip6net(const char *v, struct tt_port_config *pc, char *why,
+		     size_t whylen);
+int cfg_parse_ip6(const char *v, struct tt_port_config *pc, char *why,
+		  size_t whylen);
+int cfg_parse_targets(const char *v, struct tt_client_config *c, char *why,
+		      size_t whylen);
+int cfg_parse_iprange(const char *v, struct tt_client_config *c, char *why,
+		      size_t whylen);
+
 /* config_lint.c: line-by-line check of a file before rte_cfgfile reads it */
 int cfg_lint(const char *path, char *err, size_t errlen);
 

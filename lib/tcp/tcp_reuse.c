@@ -163,8 +163,8 @@ ip6_is_zero(const uint8_t *a)
 
 static int
 pool_check(const struct tt_client_config *cc, uint32_t default_src_ip,
-	   const uint8_t *default_src_ip6, unsigned queue, unsigned n_queues, const struct tt_rss_info *rss,
-	   char *err, size_t errlen)
+	   const uint8_t *default_src_ip6, unsigned queue, unsigned n_queues,
+	   const struct tt_rss_info *rss, char *err, size_t errlen)
 {
 	if (n_queues == 0 || queue >= n_queues) {
 		pool_err(err, errlen, "queue %u of %u: no such queue", queue, n_queues);
