@@ -112,7 +112,8 @@ tt_check "tcpterm exited 0 at the end of its run (status $rc)" [ "$rc" = 0 ]
 tt_client_summary "$TT_SERVER_LOG"
 tt_json_show final connects_started conns_established http_client_requests \
 	http_client_responses active_closes passive_closes tw_created TIME_WAIT \
-	syn_retransmits rsts_sent rsts_received
+	syn_retransmits nd_solicits_sent nd_adverts_sent drop_no_nd rsts_sent rsts_received
+echo "  (drop_no_nd: SYNs sent before the tap reached the namespace and nginx's side answered the solicitation; SYN retransmission recovered them)"
 
 nreq=$(grep -c '^200 ' "$TT_WORKDIR/nginx/access.log" 2>/dev/null)
 nall=$(wc -l <"$TT_WORKDIR/nginx/access.log" 2>/dev/null)
@@ -122,6 +123,8 @@ tt_check "every request nginx logged came from $TT_SERVER_IP6 (${nv6:-0} of ${na
 	eval '[ "${nv6:-0}" = "${nall:-x}" ] && [ "${nv6:-0}" -gt 0 ]'
 tt_json_check final "tcpterm's requests == responses == nginx's logged requests (${nreq:-0})" \
 	"c['http_client_requests'] == c['http_client_responses'] == ${nreq:-0} > 0"
+tt_json_check final "tcpterm solicited nginx's address (nd_solicits_sent) and received an answer (nd_rx)" \
+	'c["nd_solicits_sent"] >= 1 and c["nd_rx"] >= 1'
 tt_json_check final "0 connects failed" "$TT_CONNECT_FAILED == 0"
 tt_json_check final "0 bad responses" 'c["http_client_bad_responses"] == 0'
 tt_json_check final "every connect was established" \

@@ -30,6 +30,8 @@ URL=$TT_URL6
 nd=$(tt_ns_neigh6 "$TT_SERVER_IP6")
 tt_check "the kernel resolved $TT_SERVER_IP6 by Neighbor Discovery (neigh: ${nd:-none})" \
 	tt_ns_neigh6_resolved "$TT_SERVER_IP6"
+tt_json_check last "tcpterm received Neighbor Solicitations and answered (nd_rx, nd_adverts_sent)" \
+	'c["nd_rx"] >= 1 and c["nd_adverts_sent"] >= 1'
 read -r base_resp base_act base_pas base_tw < <(tt_baseline \
 	'"%d %d %d %d" % (c["http_responses"], c["active_closes"], c["passive_closes"], c["tw_created"])') ||
 	tt_abort "a quiet stats line before the requests"
