@@ -102,6 +102,7 @@ veth_pkts()	# packets received + sent on the server-side veth
 # The Linux pair's addresses: nginx's side .1, wrk's side .2, in the
 # family measured (nodad: usable at once, RFC 4862 5.4).
 if [ $IPV6 = 1 ]; then
+	TT_FAMILY=6	# tt_netns_add leaves IPv6 on (quiet: no RS, no DAD)
 	L_SRV=2001:2::1 L_CLI=2001:2::2 L_LEN=64 L_URL=http://[2001:2::1]/
 	L_LISTEN=[2001:2::1]:80 L_ADDR_OPT=nodad
 else
