@@ -4,12 +4,12 @@
 # e2e (issue 12): dual stack.  One tcpterm port with 198.18.0.1/24 and
 # 2001:2::1/64, the kernel end of the tap with 198.18.0.2/24 and
 # 2001:2::2/64; ab runs over IPv4 and over IPv6 at the same time
-# (-n 1000 -c 20 each, HTTP/1.0: tcpterm closes each connection).
-#   - both answered: 1000 complete, 0 failed, each family;
+# (-n 2000 -c 20 each, HTTP/1.0: tcpterm closes each connection).
+#   - both answered: 2000 complete, 0 failed, each family;
 #   - the counters add up: tcpterm's responses are the two runs' sum
 #     exactly, and the connections it opened are the SYN-ACKs it sent over
 #     IPv4 plus those over IPv6 (a capture of both, split by family), each
-#     family at least its run's 1000;
+#     family at least its run's 2000;
 #   - the runs overlapped (IPv4 and IPv6 SYN-ACKs interleave in the
 #     capture), TIME_WAIT holds both families' tuples in one table whose
 #     accounting balances, and the exit accounting holds.
@@ -21,7 +21,7 @@ TT_FAMILY=46
 tt_e2e_begin ab tcpdump
 tt_up --set tcp.time_wait=600 || tt_abort "tcpterm up and answering HTTP over IPv4 and IPv6 on $TT_IF"
 W=$TT_WORKDIR
-N=1000
+N=2000
 
 read -r base base_open base_rtx < <(tt_baseline \
 	'"%d %d %d" % (c["http_responses"], c["conns_opened"], c["synack_retransmits"])') ||
