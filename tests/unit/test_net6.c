@@ -221,8 +221,10 @@ tcp_l4(uint8_t *l4, uint16_t sport, uint16_t dport, uint32_t seq, uint8_t flags,
 	t->data_off = (uint8_t)(((20 + optlen) / 4) << 4);
 	t->tcp_flags = flags;
 	t->rx_win = RTE_BE16(64800);
-	memcpy(t + 1, opt, optlen);
-	memcpy(l4 + 20 + optlen, data, dlen);
+	if (optlen > 0)
+		memcpy(t + 1, opt, optlen);
+	if (dlen > 0)
+		memcpy(l4 + 20 + optlen, data, dlen);
 	return 20 + optlen + dlen;
 }
 
@@ -1329,6 +1331,147 @@ test_send_tcp6_routes(void **state)
 	assert_int_equal(C(fx, drop_no_arp), 0);
 }
 
+/* ---- fuzz --------------------------------------------------------------- */
+
+static uint64_t rng;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng >> 12;       /* xorshift64* */
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * UINT64_C(2685821657736338717);
+}
+
+static void
+free_ext(void *addr, void *opaque)
+{
+	(void)opaque;
+	free(addr);
+}
+
+/* An mbuf whose data is a malloc'd block of exactly len bytes, so that
+ * AddressSanitizer sees any read past the frame (as test_net.c). */
+static struct rte_mbuf *
+mbuf_exact(const uint8_t *b, unsigned int len, struct rte_mbuf_ext_shared_info *shinfo)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *buf = malloc(len > 0 ? len : 1);
+
+	assert_non_null(m);
+	assert_non_null(buf);
+	memcpy(buf, b, len);
+	memset(shinfo, 0, sizeof(*shinfo));
+	shinfo->free_cb = free_ext;
+	rte_mbuf_ext_refcnt_set(shinfo, 1);
+	rte_pktmbuf_attach_extbuf(m, buf, 0, (uint16_t)len, shinfo);
+	m->data_off = 0;
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	return m;
+}
+
+/* Everything that accounts for a consumed IPv6 frame. */
+static uint64_t
+accounted(const struct fixture *f)
+{
+	return drops(f) + C(*f, nd_rx) + C(*f, icmp_echo_replies) +
+		C(*f, icmp6_unreach_rx) + C(*f, icmp6_too_big_rx) + C(*f, mbuf_alloc_failed);
+}
+
+/*
+ * Valid IPv6 frames (a SYN, one behind extension headers, an NS, an NA,
+ * an echo request) with bytes changed, cut short or padded, half of them
+ * in exact-size buffers: every frame ends as TCP (payload inside the
+ * frame) or consumed with a counter, and the run reaches every verdict.
+ */
+static void
+test_fuzz6(void **state)
+{
+	enum { N = 60000, K = 5 };
+	static const uint8_t body[] = { 0, 1, 0, 2, 'x', 'y' };
+	struct rte_mbuf_ext_shared_info shinfo;
+	struct pkt6 tmpl[K];
+	uint8_t t[K][512], b[600];
+	unsigned int tlen[K], tcp = 0;
+	const char *env = getenv("TEST_NET_SEED");
+
+	(void)state;
+	NEED_EAL();
+	rng = env != NULL ? strtoull(env, NULL, 0) : UINT64_C(0x9e3779b97f4a7c15);
+	if (rng == 0)
+		rng = 1;
+	tmpl[0] = pkt_syn6();
+	tmpl[1] = pkt_syn6();
+	memcpy(tmpl[1].ext, hbh_dst, sizeof(hbh_dst));
+	tmpl[1].extlen = sizeof(hbh_dst);
+	tmpl[1].ext_first = 0;
+	tmpl[2] = pkt_ns(peer6, our6, true);
+	tmpl[3] = pkt_na(gw6, 0x60, &gw_mac);
+	tmpl[4] = pkt_icmp6(128, 0, body, sizeof(body));
+	for (unsigned int k = 0; k < K; k++)
+		tlen[k] = build6(t[k], &tmpl[k]);
+	memcpy(fx.nif.ip6_lo, lo6, 16);
+	memcpy(fx.nif.ip6_hi, hi6, 16);
+
+	for (unsigned int i = 0; i < N; i++) {
+		uint64_t r = rnd(), before = accounted(&fx);
+		unsigned int k = (unsigned int)((r >> 8) % K), len = tlen[k];
+		struct tcp_seg seg;
+		struct rte_mbuf *m;
+
+		memcpy(b, t[k], len);
+		if (r % 3 == 0) {
+			/* A valid frame cut short or padded. */
+			len = (unsigned int)(rnd() % (tlen[k] + 40));
+			if (len > tlen[k])
+				memset(b + tlen[k], 0, len - tlen[k]);
+		} else {
+			unsigned int flips = 1 + (unsigned int)((r >> 12) % 4);
+
+			for (unsigned int f = 0; f < flips; f++)
+				b[14 + rnd() % (len - 14)] = (uint8_t)rnd();
+			if ((r >> 16) & 1) {
+				/* Keep the upper-layer checksum right (as far as
+				 * the lengths still allow), so the mutation
+				 * reaches what follows it. */
+				struct pkt6 q = tmpl[k];
+				const uint8_t *ip = b + 14;
+
+				memcpy(q.src, ip + 8, 16);
+				memcpy(q.dst, ip + 24, 16);
+				q.hlim = ip[7];
+				if (k == 1)
+					memcpy(q.ext, ip + 40, q.extlen);
+				memcpy(q.l4, ip + 40 + q.extlen, q.l4len);
+				len = build6(b, &q);
+			}
+		}
+		m = (i & 1) ? mbuf_exact(b, len, &shinfo) : mbuf_of(b, len);
+		fx.nif.rx_cksum_offload = (r >> 20) & 1;
+		m->ol_flags |= (r >> 21) & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+		if (net_input(&fx.nif, m, &seg, T0 + i) == NET_TCP) {
+			assert_true(seg.payload >= data(m));
+			assert_true(seg.payload + seg.len <= data(m) + rte_pktmbuf_data_len(m));
+			assert_int_equal(seg.t.v6, 1);
+			assert_int_equal(accounted(&fx), before);
+			rte_pktmbuf_free(m);
+			tcp++;
+		} else if (accounted(&fx) == before) {
+			fail_msg("frame %u consumed without a counter", i);
+		}
+		cap_clear(&fx.cap);
+	}
+	net_if_release(&fx.nif);
+	print_message("fuzz6: %u TCP of %u\n", tcp, (unsigned int)N);
+	assert_true(tcp > 0);
+	assert_true(C(fx, nd_adverts_sent) > 0 && C(fx, icmp_echo_replies) > 0);
+	assert_true(C(fx, drop_bad_cksum) > 0 && C(fx, drop_bad_header) > 0 &&
+		    C(fx, drop_short) > 0 && C(fx, drop_not_ours) > 0 &&
+		    C(fx, drop_ip6_ext) > 0 && C(fx, drop_nd_invalid) > 0);
+}
+
 int
 main(void)
 {
@@ -1351,6 +1494,7 @@ main(void)
 		T(test_send_tcp6),
 		T(test_send_tcp6_offload),
 		T(test_send_tcp6_routes),
+		T(test_fuzz6),
 #undef T
 	};
 
