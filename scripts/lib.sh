@@ -346,11 +346,9 @@ tt_server_stop()
 tt_has4() { case $TT_FAMILY in *4*) return 0 ;; esac; return 1; }
 tt_has6() { case $TT_FAMILY in *6*) return 0 ;; esac; return 1; }
 
-# tcpterm's address as a URL host: IPv6 in brackets (RFC 3986 3.2.2).
-tt_url_host() { case $1 in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
-
 # The URL of tcpterm's HTTP server in the family given (4 or 6; default:
-# IPv6 when the kernel side speaks only IPv6).
+# IPv6 when the kernel side speaks only IPv6), an IPv6 address in brackets
+# (RFC 3986 3.2.2).
 tt_url()
 {
 	local fam=${1:-}
