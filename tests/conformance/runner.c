@@ -1400,7 +1400,7 @@ do_reuse_connect(const struct line *l, unsigned i)
 	cc.n_targets = 1;
 	cc.src_ip_first = cc.src_ip_last = CF_LADDR;
 	cc.src_port_first = cc.src_port_last = p->lport;
-	if (tuple_pool_init(&pool, &cc, CF_LADDR, 0, 1, NULL, err, sizeof(err)) != 0)
+	if (tuple_pool_init(&pool, &cc, CF_LADDR, NULL, 0, 1, NULL, err, sizeof(err)) != 0)
 		fail("reuse_connect: tuple_pool_init: %s", err);
 	pick = tuple_pick(&pool, &R.s, 0, &got, &isn, R.now, 1);
 	tuple_pool_free(&pool);
