@@ -1337,42 +1337,6 @@ do_connect(const struct line *l, unsigned i)
  * 65537), or skips it (tuples_skipped, nothing sent).  A free or taken
  * over tuple is then connected with tcp_connect() and that ISN.
  */
-/*
- * tuple_pick()'s steps for one tuple, for --ipv6: the client's tuple pools
- * are IPv4 only (tt_client_config's IPv6 source range is not used yet), so
- * the runner takes the same steps on its IPv6 tuple with the product's
- * pieces -- the TIME_WAIT lookup, the expiry, tw_reuse_ok() and the
- * record's snd_nxt -- and counts as tuple_pick does.
- */
-static enum tuple_pick
-pick_one6(const struct tcp_tuple *t, uint32_t *isn)
-{
-	uint32_t now_ms = (uint32_t)(R.now / 1000);
-	struct tw_rec *r = tcp_tw_lookup(&R.s, t);
-
-	*isn = 0;
-	if (r != NULL && (int32_t)(now_ms - tw_rec_expire(&R.s.tw, r)) >= 0) {
-		/* 2MSL over, not reaped yet: tuple_pick expires it. */
-		tw_remove(&R.s.tw, r);
-		R.st.state[TCP_TIME_WAIT]--;
-		R.st.c[TT_C_tw_expired]++;
-		r = NULL;
-	}
-	if (r == NULL)
-		return PICK_FREE;
-	if (!tw_reuse_ok(&R.cfg.tcp, &R.s.tw, r, t, now_ms)) {
-		R.st.c[TT_C_tuples_skipped]++;
-		return PICK_NONE;
-	}
-	*isn = r->snd_nxt + CF_REUSE_ISN_GAP;
-	if (*isn == 0)
-		*isn = 1;
-	tw_remove(&R.s.tw, r);
-	R.st.state[TCP_TIME_WAIT]--;
-	R.st.c[TT_C_tw_reused]++;
-	return PICK_REUSE;
-}
-
 static void
 do_reuse_connect(const struct line *l, unsigned i)
 {
@@ -1387,20 +1351,24 @@ do_reuse_connect(const struct line *l, unsigned i)
 	R.cur = p;
 	if (tcp_lookup(&R.s, &want) != NULL)
 		fail("reuse_connect: %s is in use", peer_name(p));
-	if (R.v6) {
-		pick = pick_one6(&want, &isn);
-		R.last_pick = (int)pick;
-		if (pick != PICK_NONE)
-			client_open(p, isn);
-		return;
-	}
 	memset(&cc, 0, sizeof(cc));
-	cc.target_ip[0] = CF_RADDR;
+	if (R.v6) {
+		/* Over IPv6 the pool pairs the IPv6 target with the IPv6
+		 * source range (issue 12). */
+		cc.target_v6[0] = true;
+		memcpy(cc.target_ip6[0], cf_raddr6, sizeof(cf_raddr6));
+		cc.has_src_ip6 = true;
+		memcpy(cc.src_ip6_first, cf_laddr6, sizeof(cf_laddr6));
+		memcpy(cc.src_ip6_last, cf_laddr6, sizeof(cf_laddr6));
+	} else {
+		cc.target_ip[0] = CF_RADDR;
+		cc.src_ip_first = cc.src_ip_last = CF_LADDR;
+	}
 	cc.target_port[0] = CF_TARGET_PORT;
 	cc.n_targets = 1;
-	cc.src_ip_first = cc.src_ip_last = CF_LADDR;
 	cc.src_port_first = cc.src_port_last = p->lport;
-	if (tuple_pool_init(&pool, &cc, CF_LADDR, NULL, 0, 1, NULL, err, sizeof(err)) != 0)
+	if (tuple_pool_init(&pool, &cc, R.v6 ? 0 : CF_LADDR, R.v6 ? cf_laddr6 : NULL, 0, 1,
+			    NULL, err, sizeof(err)) != 0)
 		fail("reuse_connect: tuple_pool_init: %s", err);
 	pick = tuple_pick(&pool, &R.s, 0, &got, &isn, R.now, 1);
 	tuple_pool_free(&pool);
