@@ -42,9 +42,6 @@ static const uint8_t cf_raddr6[16] = { 0x20, 0x01, 0x00, 0x02, [15] = 2 };
  * longer the IPv6 header is than the IPv4 one. */
 #define CF_MSS6_MIN 1220
 #define CF_IP6_EXTRA 20
-/* A connect that takes over a TIME_WAIT record starts at its snd_nxt plus
- * this (README: "old snd_nxt + 65537"). */
-#define CF_REUSE_ISN_GAP 65537u
 #define CF_LPORT   80
 #define CF_RPORT   40000
 /* The peer's listening port, the target of tcpterm's connects. */
