@@ -451,8 +451,10 @@ nd_input(struct net_if *nif, struct rte_mbuf *m, unsigned int off,
 
 	/* Neighbor Advertisement. */
 	flags = p[4];
-	/* 7.1.2: a solicited advertisement is never multicast. */
-	if (!dst_ours && (flags & NET_ND_NA_SOLICITED))
+	/* 7.1.2: a solicited advertisement is never multicast; and only a
+	 * solicitation may come from the unspecified address (4.4: the
+	 * source of an NA is an address of the sender's interface). */
+	if ((!dst_ours && (flags & NET_ND_NA_SOLICITED)) || src_unspec)
 		goto invalid;
 	/* Someone else claims one of our addresses: we keep it. */
 	if (net_is_local6(nif, target)) {

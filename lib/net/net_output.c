@@ -45,7 +45,7 @@ wr32(uint8_t *p, uint32_t v)
  * 3.7.1, RFC 7323 2.2, RFC 2018 2) even if seg->opts asks for them.
  * Returns the length written (at most TCP_MAX_OPTLEN bytes).
  */
-static unsigned int
+static __rte_always_inline unsigned int
 tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 {
 	bool syn = (seg->flags & TCP_F_SYN) != 0;

@@ -971,6 +971,12 @@ test_nd_resolve_and_flush(void **state)
 	p.dmac = (struct rte_ether_addr){{ 0x33, 0x33, 0, 0, 0, 1 }};
 	assert_int_equal(net_input(&fx.nif, mbuf6(&p), &seg, now), NET_CONSUMED);
 	assert_int_equal(C(fx, drop_nd_invalid), 1);
+	/* From the unspecified address: invalid too. */
+	p = pkt_na(peer6, 0x60, &peer_mac);
+	memcpy(p.src, unspec, 16);
+	assert_int_equal(net_input(&fx.nif, mbuf6(&p), &seg, now), NET_CONSUMED);
+	assert_int_equal(C(fx, drop_nd_invalid), 2);
+	assert_null(nd_lookup(&fx.nif.nd, peer6));
 	/* One without the target's link-layer address teaches nothing. */
 	p = pkt_na(peer6, 0x60, NULL);
 	assert_int_equal(net_input(&fx.nif, mbuf6(&p), &seg, now), NET_CONSUMED);
@@ -981,7 +987,7 @@ test_nd_resolve_and_flush(void **state)
 	/* The answer: learned, and both waiting segments leave to it. */
 	p = pkt_na(peer6, 0x60, &peer_mac);
 	assert_int_equal(net_input(&fx.nif, mbuf6(&p), &seg, now), NET_CONSUMED);
-	assert_int_equal(C(fx, nd_rx), 4);
+	assert_int_equal(C(fx, nd_rx), 5);
 	assert_int_equal(fx.nif.pend.n, 0);
 	assert_int_equal(fx.cap.n, 2);
 	for (unsigned int i = 0; i < 2; i++) {
