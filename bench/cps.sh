@@ -83,8 +83,12 @@ if [ $PERF = 1 ]; then
 	bench_perf "$BENCH_CLIENT_PID" 4 "$W/perf-client.txt"
 fi
 bench_pair_finish
-[ "$BENCH_CLIENT_RC" = 0 ] || bench_log "warning: client exited $BENCH_CLIENT_RC"
-[ "$TT_SERVER_RC" = 0 ] || bench_log "warning: server exited $TT_SERVER_RC"
+# A side that did not exit cleanly makes the figures meaningless: no
+# table, no result file, a failing exit status.
+if [ "$BENCH_CLIENT_RC" != 0 ] || [ "$TT_SERVER_RC" != 0 ]; then
+	bench_log "error: client exited $BENCH_CLIENT_RC, server $TT_SERVER_RC: no result written"
+	exit 1
+fi
 
 # ------------------------------------------------------------ Linux
 cpu_ticks()	# CPU: "busy total" jiffies from /proc/stat
