@@ -621,10 +621,20 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 		while (qn < TW_EXPIRE_AHEAD && left > 0) {
 			const struct tw_rec *a = &tw->rec[scan];
 
+			if (a->pair == 0) {
+				scan = ring_next(tw, scan);
+				left--;
+				continue;
+			}
+			/* Records leave in expiry order: one not due yet
+			 * ends this call's removals, so nothing past it is
+			 * hashed (most polls find the head not due; hashing
+			 * eight records then to throw them away cost more
+			 * than the expiries). */
+			if ((int32_t)(tw_rec_expire(tw, a) - now_ms) > 0)
+				break;
 			scan = ring_next(tw, scan);
 			left--;
-			if (a->pair == 0)
-				continue;
 			q[(qh + qn) % TW_EXPIRE_AHEAD] = rec_hash(tw, a);
 			__builtin_prefetch(&tw->bkt[(size_t)q[(qh + qn) % TW_EXPIRE_AHEAD].b1 *
 						    TW_BKT_SLOTS]);
