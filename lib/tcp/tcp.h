@@ -178,6 +178,14 @@ struct tcp_stack {
 	void *ops_arg;
 	uint64_t now;              /* time of the segment/timer being processed */
 	bool in_input;             /* verbs defer tcp_output to the end of input */
+	/* tcp_tuple_hash of the segment tcp_input is processing (valid only
+	 * inside it): the connection and TIME_WAIT lookups and a new
+	 * connection's insert share it, and the connection keeps it
+	 * (ct_node.hash) for its removal and its TIME_WAIT record. */
+	uint32_t seg_hash;
+	/* The last tuple tcp_lookup() hashed, and its hash (tcp_hash_memo). */
+	uint32_t memo_h;
+	struct tcp_tuple memo_t;
 
 	struct conn_table ct;
 	struct tcp_conn *pool;     /* max_conns records */

@@ -91,7 +91,9 @@ struct tcp_conn *
 tcp_syn_recv_conn(struct tcp_stack *s, struct tcp_listener *l,
 		  const struct tcp_seg *seg, uint32_t iss)
 {
-	struct tcp_conn *c = conn_alloc(s, &seg->t);
+	/* seg is (a copy of) the segment being processed: its tuple's hash
+	 * is s->seg_hash. */
+	struct tcp_conn *c = conn_alloc(s, &seg->t, s->seg_hash);
 
 	if (c == NULL) {
 		TT_INC(s->st, conn_table_full);
@@ -668,22 +670,24 @@ conn_segment(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_output(s, c);
 }
 
-void
-tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+/* seg, whose tuple hashes to h (tcp_tuple_hash). */
+static void
+input_h(struct tcp_stack *s, const struct tcp_seg *seg, uint32_t h, uint64_t now)
 {
 	struct tcp_conn *c;
 	struct tw_rec *r;
 	struct tcp_listener *l;
 
 	s->now = now;
-	c = tcp_lookup(s, &seg->t);
+	s->seg_hash = h;
+	c = (struct tcp_conn *)ct_lookup_h(&s->ct, &seg->t, h);
 	if (c != NULL) {
 		if (s->fault != NULL && tcp_fault_rx(s, c, seg))
 			return;
 		conn_segment(s, c, seg);
 		return;
 	}
-	r = tcp_tw_lookup(s, &seg->t);
+	r = s->tw.rec != NULL ? tw_lookup_h(&s->tw, &seg->t, h) : NULL;
 	l = r != NULL ? NULL : tcp_find_listener(s, seg->t.lport);
 	if ((r != NULL || l != NULL) &&
 	    (seg->flags & (TCP_F_SYN | TCP_F_FIN)) == (TCP_F_SYN | TCP_F_FIN)) {
@@ -710,6 +714,12 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 }
 
 void
+tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+{
+	input_h(s, seg, tcp_tuple_hash(&seg->t), now);
+}
+
+void
 tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 		uint64_t now)
 {
@@ -722,6 +732,8 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 			tcp_input(s, &segs[i], now);
 		return;
 	}
+	/* Each segment's hash, computed here for the prefetches, serves
+	 * its lookups too (input_h). */
 	/* Two passes of prefetches so the bucket misses of the burst
 	 * overlap, then those of the chain heads they point to; TIME_WAIT
 	 * is looked up on a connection-table miss, which is a SYN in the
@@ -744,6 +756,6 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 				tw_prefetch_rec(&s->tw, h[i]);
 		}
 		for (unsigned i = 0; i < k; i++)
-			tcp_input(s, &sg[i], now);
+			input_h(s, &sg[i], h[i], now);
 	}
 }

@@ -50,6 +50,15 @@ tcp_own_mss(const struct tcp_stack *s, const struct tcp_tuple *t)
 	return m < TCP_DEFAULT_MSS6 ? m : TCP_DEFAULT_MSS6;
 }
 
+/* tcp_tuple_hash(t), from the last tcp_lookup() when that was of t: a
+ * client's connect follows its check that the tuple is free, and the
+ * compare costs a fraction of the hash. */
+static inline uint32_t
+tcp_hash_memo(const struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return tcp_tuple_eq(&s->memo_t, t) ? s->memo_h : tcp_tuple_hash(t);
+}
+
 static inline uint32_t
 ms_of(uint64_t us)
 {
@@ -82,7 +91,8 @@ tcp_emit(struct tcp_stack *s, const struct tcp_conn *c, const struct tcp_seg *se
 
 /* tcp_stack.c */
 void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
-struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
+/* h: tcp_tuple_hash(t), which the caller has from its lookup. */
+struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h);
 void conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
 void conn_timer_update(struct tcp_stack *s, struct tcp_conn *c);
 uint32_t tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t);

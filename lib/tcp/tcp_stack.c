@@ -35,6 +35,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	for (unsigned i = 0; i < 4; i++)
 		s->cookie_key.k[i / 2][i % 2] = tcp_rand(s);
 	s->prefetch_min = TCP_PREFETCH_MIN_ENTRIES;
+	s->memo_t.v6 = 0xff;        /* no tuple's: the memo starts empty */
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)
@@ -129,7 +130,13 @@ tcp_find_listener(struct tcp_stack *s, uint16_t port)
 struct tcp_conn *
 tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	return (struct tcp_conn *)ct_lookup(&s->ct, t);
+	uint32_t h = tcp_tuple_hash(t);
+
+	/* Remembered for a tcp_connect() of the same tuple, which a client
+	 * calls right after finding the tuple free (tcp_hash_memo). */
+	s->memo_t = *t;
+	s->memo_h = h;
+	return (struct tcp_conn *)ct_lookup_h(&s->ct, t, h);
 }
 
 struct tw_rec *
@@ -177,7 +184,7 @@ conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
 }
 
 struct tcp_conn *
-conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
+conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h)
 {
 	struct tcp_conn *c = s->free_list;
 
@@ -192,7 +199,7 @@ conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	c->opened = s->now;
 	c->rto = (uint32_t)s->cfg->rto_initial;
 	c->ts_offset = tcp_ts_offset(s, t);
-	ct_insert(&s->ct, &c->node);
+	ct_insert_h(&s->ct, &c->node, h);
 	s->n_conns++;
 	TT_INC(s->st, conns_opened);
 	return c;
@@ -405,11 +412,13 @@ tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t, const struct tcp_app
 {
 	const struct tt_tcp_config *cfg = s->cfg;
 	struct tcp_conn *c;
+	uint32_t h;
 
 	s->now = now;
-	if (tcp_lookup(s, t) != NULL)
+	h = tcp_hash_memo(s, t);
+	if (ct_lookup_h(&s->ct, t, h) != NULL)
 		return NULL;
-	c = conn_alloc(s, t);
+	c = conn_alloc(s, t, h);
 	if (c == NULL) {
 		TT_INC(s->st, connect_failed_table_full);
 		return NULL;

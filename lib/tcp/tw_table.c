@@ -440,6 +440,14 @@ tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
+	/* An empty table (a client's, when the server closes) needs no
+	 * hash. */
+	return tw->count == 0 ? NULL : tw_lookup_h(tw, t, tcp_tuple_hash(t));
+}
+
+struct tw_rec *
+tw_lookup_h(const struct tw_table *tw, const struct tcp_tuple *t, uint32_t th)
+{
 	struct addr_pair k = addr_pair_of(t);
 	const uint32_t *b1, *b2;
 	struct tw_rec *r;
@@ -453,7 +461,7 @@ tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 	id = addr_find(&tw->at, &k);
 	if (id == ADDR_NIL)
 		return NULL;
-	h = tw_hash(tw, t);
+	h = tw_hash_of(tw, th);
 	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
 	b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
 	/* Both buckets' loads in flight at once. */
@@ -511,6 +519,13 @@ tw_prefetch_rec(const struct tw_table *tw, uint32_t h)
 struct tw_rec *
 tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 {
+	return tw_insert_h(tw, t, tcp_tuple_hash(t), expire_ms);
+}
+
+struct tw_rec *
+tw_insert_h(struct tw_table *tw, const struct tcp_tuple *t, uint32_t th,
+	    uint32_t expire_ms)
+{
 	struct addr_pair k = addr_pair_of(t);
 	struct tw_rec *r;
 	uint32_t id, s;
@@ -533,7 +548,7 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	r->rport = t->rport;
 	r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
 	tw->count++;
-	h = tw_hash(tw, t);
+	h = tw_hash_of(tw, th);
 	idx_add(tw, h, (h.fp << tw->pos_bits) | (s + 1));
 	return r->pair != 0 ? r : NULL;
 }
