@@ -183,6 +183,11 @@ struct tcp_stack {
 	 * connection's insert share it, and the connection keeps it
 	 * (ct_node.hash) for its removal and its TIME_WAIT record. */
 	uint32_t seg_hash;
+	/* The connection a segment is being processed for: its deadlines
+	 * change several times per segment (RTO, probe, delayed ACK, the
+	 * application's), so its wheel entry is set once, at the end
+	 * (conn_timer_update is a no-op for it meanwhile). */
+	struct tcp_conn *timer_defer;
 	/* The last tuple tcp_lookup() hashed, and its hash (tcp_hash_memo). */
 	uint32_t memo_h;
 	struct tcp_tuple memo_t;

@@ -662,12 +662,19 @@ static void
 conn_segment(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	s->in_input = true;
+	s->timer_defer = c;
 	conn_input(s, c, seg);
 	s->in_input = false;
 	/* One output pass for what the segment and the application's
 	 * reaction to it queued (c is a pool record: still valid). */
 	if (!(c->flags & TF_FREED))
 		tcp_output(s, c);
+	/* Then the wheel entry, once, for the deadlines all that left
+	 * (a record freed meanwhile was taken off the wheel; one the
+	 * application reused for a new connection is armed here). */
+	s->timer_defer = NULL;
+	if (!(c->flags & TF_FREED))
+		conn_timer_update(s, c);
 }
 
 /* seg, whose tuple hashes to h (tcp_tuple_hash). */

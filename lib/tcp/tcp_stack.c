@@ -237,6 +237,8 @@ conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
 {
 	uint64_t d = UINT64_MAX;
 
+	if (c == s->timer_defer)
+		return;              /* conn_segment sets it once at the end */
 	if (c->t_rtx && c->t_rtx < d)
 		d = c->t_rtx;
 	if (c->t_tlp && c->t_tlp < d)
