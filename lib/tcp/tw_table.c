@@ -421,18 +421,23 @@ tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
 	t->rport = r->rport;
 }
 
-/* The record of index entry v if it is t's (fingerprint, then the
- * record). */
+/* The record of index entry v if it is t's: the fingerprint, then the
+ * record's ports, then its address pair (compared, not hashed: the pair
+ * table is read only for a record that matched so far). */
 static inline struct tw_rec *
-tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
-	 const struct tcp_tuple *t)
+tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, const struct tcp_tuple *t)
 {
+	const struct addr_pair *k;
 	struct tw_rec *r;
 
 	if (v == 0 || (v >> tw->pos_bits) != fp)
 		return NULL;
 	r = &tw->rec[pos_of(tw, v) - 1];
-	if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
+	if (r->pair == 0 || r->lport != t->lport || r->rport != t->rport)
+		return NULL;
+	k = addr_key(&tw->at, r->pair - 1);
+	if (tt_addr_eq(&k->laddr, &t->laddr) && tt_addr_eq(&k->raddr, &t->raddr) &&
+	    k->v6 == t->v6)
 		return r;
 	return NULL;
 }
@@ -445,21 +450,20 @@ tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 	return tw->count == 0 ? NULL : tw_lookup_h(tw, t, tcp_tuple_hash(t));
 }
 
+/*
+ * The segment's hash gives the two buckets; no address-pair lookup first
+ * (it cost a second keyed hash per SYN, and a server whose clients keep
+ * records finds the pair nearly always, so it seldom saved the bucket
+ * reads; a burst has prefetched them anyway).
+ */
 struct tw_rec *
 tw_lookup_h(const struct tw_table *tw, const struct tcp_tuple *t, uint32_t th)
 {
-	struct addr_pair k = addr_pair_of(t);
 	const uint32_t *b1, *b2;
 	struct tw_rec *r;
-	uint32_t id;
 	struct tw_h h;
 
 	if (tw->count == 0)
-		return NULL;
-	/* An address pair with no record: no record, without touching the
-	 * index (the common case for a new connection's SYN). */
-	id = addr_find(&tw->at, &k);
-	if (id == ADDR_NIL)
 		return NULL;
 	h = tw_hash_of(tw, th);
 	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
@@ -467,17 +471,17 @@ tw_lookup_h(const struct tw_table *tw, const struct tcp_tuple *t, uint32_t th)
 	/* Both buckets' loads in flight at once. */
 	__builtin_prefetch(b2);
 	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
-		r = tw_match(tw, b1[j], h.fp, id, t);
+		r = tw_match(tw, b1[j], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
 	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
-		r = tw_match(tw, b2[j], h.fp, id, t);
+		r = tw_match(tw, b2[j], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
 	for (unsigned j = 0; j < tw->n_stash; j++) {
-		r = tw_match(tw, tw->stash[j], h.fp, id, t);
+		r = tw_match(tw, tw->stash[j], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
