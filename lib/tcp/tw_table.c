@@ -393,6 +393,7 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 	tw->capacity = capacity;
 	tw->late_ms = 1;
 	tw->rnd = 0x2545f491u;
+	tw->last_pair = ADDR_NIL;
 	touch_ahead(tw);
 	return 0;
 }
@@ -537,9 +538,13 @@ tw_insert_h(struct tw_table *tw, const struct tcp_tuple *t, uint32_t th,
 
 	if (tw->count >= tw->capacity)
 		return NULL;
-	id = addr_get(&tw->at, &k);
-	if (id == ADDR_NIL)
-		return NULL;
+	id = tw->last_pair;
+	if (!addr_ref_if(&tw->at, id, &k)) {
+		id = addr_get(&tw->at, &k);
+		if (id == ADDR_NIL)
+			return NULL;
+		tw->last_pair = id;
+	}
 	s = take_slot(tw, expire_ms, NULL);
 	if (s == TW_NIL) {
 		addr_put(&tw->at, id);

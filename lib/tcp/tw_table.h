@@ -96,6 +96,10 @@ struct tw_table {
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
 	uint32_t ts_shift;       /* ts_age unit: 2^ts_shift ms (tw_set_span) */
 	uint32_t expired_late;   /* late expiries since the caller last read it */
+	/* The address pair of the last record inserted: a client walks the
+	 * ports of one address before the next, so the next record's pair
+	 * is usually the same and needs no hash (addr_ref_if). */
+	uint32_t last_pair;
 };
 
 /* Capacity records (at most 2^27). */
