@@ -112,8 +112,25 @@ void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
 bool tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
 bool tcp_send_tail_probe(struct tcp_stack *s, struct tcp_conn *c);
-uint16_t tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c);
-bool tcp_fin_acked(const struct tcp_conn *c);
+
+/* Inline: every segment sent and every acceptability test reads it. */
+static inline uint16_t
+tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	uint32_t w = s->cfg->rcv_wnd;
+
+	/* RFC 7323 2.2: the window in a SYN or SYN-ACK is never scaled. */
+	if ((c->flags & TF_WS) && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
+		w >>= c->rcv_wscale;
+	return w > 0xffff ? 0xffff : (uint16_t)w;
+}
+
+static inline bool
+tcp_fin_acked(const struct tcp_conn *c)
+{
+	/* The FIN occupies sequence number snd_end. */
+	return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end);
+}
 
 /* tcp_timewait.c */
 void tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c);
