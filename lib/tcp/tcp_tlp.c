@@ -45,15 +45,19 @@ tcp_tlp_recovery(struct tcp_conn *c)
 void
 tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto)
 {
-	uint64_t pto, cap;
+	uint64_t pto, cap, old = c->t_tlp;
 
-	c->t_tlp = 0;
-	if (!tlp_enabled(s, c) || c->snd_una == c->snd_max ||
+	/* Both callers have brought the wheel up to date with their own
+	 * changes (tcp_output) or will (conn_segment, after an ACK): only
+	 * a probe deadline that moves needs conn_timer_update here. */
+	if (c->snd_una == c->snd_max || !tlp_enabled(s, c) ||
 	    (c->tlp_flags & (TLP_RECOVERY | TLP_PROBE_OUT))) {
 		/* An outstanding probe: Linux's PTO would only re-arm the
 		 * RTO (tcp_send_loss_probe, "at most one outstanding TLP"),
 		 * which t_rtx already is. */
-		conn_timer_update(s, c);
+		c->t_tlp = 0;
+		if (old != 0)
+			conn_timer_update(s, c);
 		return;
 	}
 	/* RFC 8985 7.2: PTO = 2 * SRTT; with one segment in flight the
@@ -76,7 +80,8 @@ tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto)
 	if (cap > 0 && cap < pto)
 		pto = cap;
 	c->t_tlp = s->now + pto;
-	conn_timer_update(s, c);
+	if (c->t_tlp != old)
+		conn_timer_update(s, c);
 }
 
 void
