@@ -191,6 +191,9 @@ struct tcp_stack {
 	/* The last tuple tcp_lookup() hashed, and its hash (tcp_hash_memo). */
 	uint32_t memo_h;
 	struct tcp_tuple memo_t;
+	/* tcp_ts_offset's last address pair (ports unused) and result. */
+	struct tcp_tuple ts_memo;
+	uint32_t ts_memo_off;
 
 	struct conn_table ct;
 	struct tcp_conn *pool;     /* max_conns records */

@@ -36,6 +36,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		s->cookie_key.k[i / 2][i % 2] = tcp_rand(s);
 	s->prefetch_min = TCP_PREFETCH_MIN_ENTRIES;
 	s->memo_t.v6 = 0xff;        /* no tuple's: the memo starts empty */
+	s->ts_memo.v6 = 0xff;
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)
@@ -163,9 +164,21 @@ tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t)
 uint32_t
 tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t)
 {
+	uint32_t off;
+
+	/* The pair of the last call: a client's connections come from one
+	 * address port after port, a server's from one client in a row
+	 * (the memo starts with v6 = 0xff, no tuple's). */
+	if (tt_addr_eq(&t->laddr, &s->ts_memo.laddr) && tt_addr_eq(&t->raddr, &s->ts_memo.raddr) &&
+	    t->v6 == s->ts_memo.v6)
+		return s->ts_memo_off;
 	if (t->v6)
-		return rte_jhash(&t->laddr, 2 * sizeof(t->laddr), s->isn_secret ^ 0x5bd1e995);
-	return rte_jhash_2words(t->laddr.v4, t->raddr.v4, s->isn_secret ^ 0x5bd1e995);
+		off = rte_jhash(&t->laddr, 2 * sizeof(t->laddr), s->isn_secret ^ 0x5bd1e995);
+	else
+		off = rte_jhash_2words(t->laddr.v4, t->raddr.v4, s->isn_secret ^ 0x5bd1e995);
+	s->ts_memo = *t;
+	s->ts_memo_off = off;
+	return off;
 }
 
 uint32_t
