@@ -19,7 +19,7 @@ STAGES = [
     ("TIME_WAIT insert / lookup / expiry",
      r"^(tcp_enter_time_wait|tw_.*|tcp_tw_lookup|tcp_tw_input)$"),
     ("timers (wheel arm/cancel, RTO, app timer)",
-     r"^(tmw_.*|conn_timer_update|tcp_arm_rto|tcp_app_timer|tcp_timers_run|"
+     r"^(tmw_.*|conn_timer_update|conn_timer_set|tcp_arm_rto|tcp_app_timer|tcp_timers_run|"
      r"tcp_timer_expired)$"),
     ("HTTP (parse or memo, response/request, client pacing)",
      r"^(on_recv|on_fill|on_established|on_closed|on_eof|on_acked|app_close|"

@@ -674,7 +674,7 @@ conn_segment(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	 * application reused for a new connection is armed here). */
 	s->timer_defer = NULL;
 	if (!(c->flags & TF_FREED))
-		conn_timer_update(s, c);
+		conn_timer_set(s, c);
 }
 
 /* seg, whose tuple hashes to h (tcp_tuple_hash). */

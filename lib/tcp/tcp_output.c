@@ -75,13 +75,6 @@ xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 	tcp_emit(s, c, seg, seg->len ? fill_from_app : NULL, &f);
 }
 
-void
-tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c)
-{
-	c->t_rtx = s->now + c->rto;
-	conn_timer_update(s, c);
-}
-
 static void
 count_retransmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {

@@ -94,7 +94,16 @@ void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
 /* h: tcp_tuple_hash(t), which the caller has from its lookup. */
 struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h);
 void conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
-void conn_timer_update(struct tcp_stack *s, struct tcp_conn *c);
+void conn_timer_set(struct tcp_stack *s, struct tcp_conn *c);
+
+/* After a deadline of c changed: its wheel entry follows, at once, or at
+ * the end of the segment being processed for c (s->timer_defer). */
+static inline void
+conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c != s->timer_defer)
+		conn_timer_set(s, c);
+}
 uint32_t tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t);
 uint32_t tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t);
 uint64_t tcp_rand(struct tcp_stack *s);
@@ -110,7 +119,13 @@ void tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
 bool tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c);
-void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
+/* The retransmission timer restarts: one RTO from now. */
+static inline void
+tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c)
+{
+	c->t_rtx = s->now + c->rto;
+	conn_timer_update(s, c);
+}
 bool tcp_send_tail_probe(struct tcp_stack *s, struct tcp_conn *c);
 
 /* Inline: every segment sent and every acceptability test reads it. */

@@ -244,14 +244,13 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 	TT_INC(s->st, conns_closed);
 }
 
-/* Arm the connection's single wheel entry for its earliest deadline. */
+/* Arm the connection's single wheel entry for its earliest deadline
+ * (conn_timer_update, which skips it while conn_segment defers it). */
 void
-conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
+conn_timer_set(struct tcp_stack *s, struct tcp_conn *c)
 {
 	uint64_t d = UINT64_MAX;
 
-	if (c == s->timer_defer)
-		return;              /* conn_segment sets it once at the end */
 	if (c->t_rtx && c->t_rtx < d)
 		d = c->t_rtx;
 	if (c->t_tlp && c->t_tlp < d)
