@@ -236,10 +236,9 @@ syn_sent_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 	c->flags &= ~TF_RTT;
 	c->t_rtx = 0;
 	c->flags |= TF_ACK_NOW;
+	/* The ACK of the SYN-ACK (with what the application queues now)
+	 * leaves from conn_segment's output pass, right after this. */
 	enter_established(s, c);
-	if (c->flags & TF_FREED)
-		return;
-	tcp_output(s, c);
 }
 
 /* RFC 9293 3.10.7.4, first check: is the segment acceptable? */
