@@ -286,7 +286,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_send_ack(s, c);
 		return false;
 	}
-	if (c->flags & TF_SACK)
+	if ((c->flags & TF_SACK) && (seg->opts & TCP_OPT_SACK))
 		tcp_sack_update(c, seg);
 	if (SEQ_GT(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una;
@@ -333,7 +333,8 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		if (c->snd_una != c->snd_max)
 			c->t_rtx = s->now + c->rto;
 		tcp_tlp_ack(s, c);      /* probe episode; next PTO (RFC 8985) */
-		tcp_sack_acked(c);
+		if (c->sack.n > 0)
+			tcp_sack_acked(c);
 		if (c->sack.recovery) {
 			/* RFC 6675 5: recovery ends once RecoveryPoint is
 			 * acknowledged; a partial ACK resends the next hole. */
@@ -511,7 +512,8 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	if (fin) {
 		/* Nothing comes after the FIN: what the queue holds beyond
 		 * it is not part of the stream. */
-		tcp_ofo_purge(s, c);
+		if (c->ofo.head != NULL)
+			tcp_ofo_purge(s, c);
 		/* The FIN is in order: end of the peer's stream.  The state
 		 * changes before the application reads, as in a kernel stack
 		 * where the whole segment is processed first. */

@@ -90,7 +90,14 @@ tcp_emit(struct tcp_stack *s, const struct tcp_conn *c, const struct tcp_seg *se
 }
 
 /* tcp_stack.c */
-void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
+static inline void
+conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
+{
+	s->st->state[c->state]--;
+	s->st->state[st]++;
+	c->state = (uint8_t)st;
+}
+
 /* h: tcp_tuple_hash(t), which the caller has from its lookup. */
 struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h);
 void conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);

@@ -188,14 +188,6 @@ tcp_orphan_retries(const struct tcp_stack *s)
 	return s->cfg->orphan_retries ? s->cfg->orphan_retries : 8;
 }
 
-void
-conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
-{
-	s->st->state[c->state]--;
-	s->st->state[st]++;
-	c->state = (uint8_t)st;
-}
-
 struct tcp_conn *
 conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h)
 {
@@ -233,7 +225,8 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 		s->ops.conn_end(s->ops_arg, c, why);
 	/* Every way a connection ends comes here (abort, RST, timeouts,
 	 * TIME_WAIT entry, drain): its held segments go back. */
-	tcp_ofo_purge(s, c);
+	if (c->ofo.head != NULL)
+		tcp_ofo_purge(s, c);
 	tmw_cancel(s->wheel, &c->timer);
 	ct_remove(&s->ct, &c->node);
 	s->st->state[c->state]--;
