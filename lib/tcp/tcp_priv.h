@@ -184,7 +184,12 @@ enum tcp_cookie_verdict tcp_syncookie_ack(struct tcp_stack *s, struct tcp_listen
 #define TLP_RECOVERY   0x02   /* RTO or fast recovery: no probe until
 				 tlp_recover is acknowledged */
 #define TLP_PROBE_RTX  0x04   /* the probe was a retransmission */
-void tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq);
+/* A new segment starting at seq went out: the tail a probe resends. */
+static inline void
+tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq)
+{
+	c->tlp_tail = seq;
+}
 void tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto);
 void tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_tlp_recovery(struct tcp_conn *c);

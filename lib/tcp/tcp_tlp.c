@@ -25,12 +25,6 @@ tlp_enabled(const struct tcp_stack *s, const struct tcp_conn *c)
 }
 
 void
-tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq)
-{
-	c->tlp_tail = seq;
-}
-
-void
 tcp_tlp_recovery(struct tcp_conn *c)
 {
 	/* Linux schedules probes only in the Open (or CWR) state: not
