@@ -242,19 +242,17 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 void
 conn_timer_set(struct tcp_stack *s, struct tcp_conn *c)
 {
-	uint64_t d = UINT64_MAX;
+	/* The earliest non-zero deadline, without branches: 0 (off) - 1
+	 * is the largest value, so it never wins the minimum. */
+	uint64_t m = c->t_rtx - 1, d;
 
-	if (c->t_rtx && c->t_rtx < d)
-		d = c->t_rtx;
-	if (c->t_tlp && c->t_tlp < d)
-		d = c->t_tlp;
-	if (c->t_dack && c->t_dack < d)
-		d = c->t_dack;
-	if (c->t_ka && c->t_ka < d)
-		d = c->t_ka;
-	if (c->t_app && c->t_app < d)
-		d = c->t_app;
-	if (d == UINT64_MAX)
+	m = c->t_tlp - 1 < m ? c->t_tlp - 1 : m;
+	m = c->t_dack - 1 < m ? c->t_dack - 1 : m;
+	m = c->t_ka - 1 < m ? c->t_ka - 1 : m;
+	m = c->t_app - 1 < m ? c->t_app - 1 : m;
+	d = m + 1;
+	/* None set (m all ones), or only UINT64_MAX ones, as before. */
+	if (m >= UINT64_MAX - 1)
 		tmw_cancel(s->wheel, &c->timer);
 	else if (!tmw_pending(&c->timer) || c->timer.expire != d)
 		tmw_arm(s->wheel, &c->timer, d);
