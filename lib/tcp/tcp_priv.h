@@ -191,7 +191,23 @@ tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq)
 	c->tlp_tail = seq;
 }
 void tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto);
-void tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_tlp_ack_slow(struct tcp_stack *s, struct tcp_conn *c);
+
+/* An ACK that moved snd_una.  Inline the usual case, everything
+ * acknowledged with no probe episode or recovery open: no probe to
+ * schedule (what tcp_tlp_ack_slow would conclude). */
+static inline void
+tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c->tlp_flags == 0 && c->snd_una == c->snd_max) {
+		if (c->t_tlp != 0) {
+			c->t_tlp = 0;
+			conn_timer_update(s, c);
+		}
+		return;
+	}
+	tcp_tlp_ack_slow(s, c);
+}
 void tcp_tlp_recovery(struct tcp_conn *c);
 void tcp_tlp_fire(struct tcp_stack *s, struct tcp_conn *c);
 

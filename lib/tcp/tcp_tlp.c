@@ -79,7 +79,7 @@ tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto)
 }
 
 void
-tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c)
+tcp_tlp_ack_slow(struct tcp_stack *s, struct tcp_conn *c)
 {
 	/* RFC 8985 7.4.2 and Linux tcp_process_tlp_ack: the episode ends
 	 * when an ACK goes beyond what the probe covered (a loss it
