@@ -742,14 +742,13 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 		return;
 	}
 	/* Each segment's hash, computed here for the prefetches, serves
-	 * its lookups too (input_h). */
-	/* Two passes of prefetches so the bucket misses of the burst
-	 * overlap, then those of the chain heads they point to; TIME_WAIT
-	 * is looked up on a connection-table miss, which is a SYN in the
-	 * common case.  A FIN is what puts an active closer's connection in
-	 * TIME_WAIT: its index buckets, where the record's entry goes, are
-	 * fetched with the others instead of missing one at a time in
-	 * tw_insert. */
+	 * its lookups too (input_h).  Two passes of prefetches so the
+	 * bucket misses of the burst overlap, then those of the chain heads
+	 * they point to; TIME_WAIT is looked up on a connection-table miss,
+	 * which is a SYN in the common case.  A FIN is what puts an active
+	 * closer's connection in TIME_WAIT: its index buckets, where the
+	 * record's entry goes, are fetched with the others instead of
+	 * missing one at a time in tw_insert. */
 	for (unsigned base = 0; base < n; base += TCP_BURST_MAX) {
 		unsigned k = n - base < TCP_BURST_MAX ? n - base : TCP_BURST_MAX;
 		const struct tcp_seg *sg = segs + base;
