@@ -307,7 +307,8 @@ void tcp_stack_drain(struct tcp_stack *s, bool refuse_syns);
 /* Abort (RST) what is left; returns how many were aborted. */
 uint32_t tcp_stack_abort_all(struct tcp_stack *s);
 
-/* Lookups (tests, reporters). */
+/* Lookups (the client's tuple picker, tests), on the owning lcore only:
+ * tcp_lookup remembers the tuple's hash for a tcp_connect that follows. */
 struct tcp_conn *tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 struct tw_rec *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 
