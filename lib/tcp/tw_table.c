@@ -737,7 +737,7 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 			 * ends this call's removals, so nothing past it is
 			 * hashed (most polls find the head not due; hashing
 			 * eight records then to throw them away cost more
-			 * than the expiries). */
+			 * than the expiries).  The one test of "due". */
 			if ((int32_t)(tw_rec_expire(tw, a) - now_ms) > 0)
 				break;
 			scan = ring_next(tw, scan);
@@ -749,12 +749,12 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 						    TW_BKT_SLOTS]);
 			qn++;
 		}
-		if (n >= budget || tw->used == 0)
+		/* The queue holds due records only, the head first: an
+		 * empty one means the head is not due (or no record). */
+		if (n >= budget || qn == 0)
 			break;
 		r = &tw->rec[tw->head];
 		e = tw_rec_expire(tw, r);
-		if ((int32_t)(e - now_ms) > 0)
-			break;
 		/* The promise is "never later than one tick": count breaches
 		 * (a burst beyond the per-poll budget, a stalled lcore). */
 		if (now_ms - e > tw->late_ms)
