@@ -17,13 +17,14 @@ STAGES = [
      r"^(net_input|ipv4_learn|ipv4_input|tcp_parse_options|arp_learn|arp_confirm|"
      r"arp_find|net_is_local)$"),
     ("TIME_WAIT insert / lookup / expiry",
-     r"^(tcp_enter_time_wait|tw_.*|tcp_tw_lookup|tcp_tw_input)$"),
+     r"^(tcp_enter_time_wait|tw_.*|tcp_tw_lookup|tcp_tw_input|pair_hash|addr_.*|"
+     r"take_slot|idx_.*|bkt_.*|rec_hash|hole|compact|touch_ahead)$"),
     ("timers (wheel arm/cancel, RTO, app timer)",
-     r"^(tmw_.*|conn_timer_update|tcp_arm_rto|tcp_app_timer|tcp_timers_run|"
+     r"^(tmw_.*|conn_timer_update|conn_timer_set|tcp_arm_rto|tcp_app_timer|tcp_timers_run|"
      r"tcp_timer_expired)$"),
     ("HTTP (parse or memo, response/request, client pacing)",
      r"^(on_recv|on_fill|on_established|on_closed|on_eof|on_acked|app_close|"
-     r"queue_response|parse_request|parse_response|http_.*|hc_.*|mc_pick|"
+     r"queue_response|flush_responses|parse_request|parse_response|http_.*|hc_.*|mc_pick|"
      r"tuple_pick|tuple_.*|rs_.*)$"),
     ("TCP output + tx (segment build, checksum, mbuf alloc)",
      r"^(tcp_output|tcp_send_.*|fill_from_app|net_send_tcp|arp_resolve|net_next_hop|"
@@ -31,7 +32,8 @@ STAGES = [
     ("wire (memif copy-mode model) + mbuf frees, rx and tx",
      r"^(mc_rx_burst.*|mc_tx|mc_tx_flush|rte_pktmbuf_free_bulk|rte_pktmbuf_free)$"),
     ("TCP input (lookup, state machine, conn alloc/free)",
-     r"^(tcp_.*|conn_.*|ct_.*|listen_input|take_syn_options)$"),
+     r"^(tcp_.*|conn_.*|ct_.*|listen_input|take_syn_options|input_h|"
+     r"enter_established)$"),
     ("libc memcpy/memcmp (payload fill, memo compare)",
      r"^__(mem|str).*"),
 ]

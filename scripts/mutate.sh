@@ -62,7 +62,7 @@ tm-ka-probes | lib/tcp/tcp_timers.c | if (c->ka_probes >= cfg->keepalive_probes)
 tm-ka-intvl | lib/tcp/tcp_timers.c | c->t_ka = s->now + cfg->keepalive_intvl; | c->t_ka = s->now + cfg->keepalive_time; | probes spaced by keepalive_time
 tm-fw2-orphan | lib/tcp/tcp_timers.c | if (c->state == TCP_FIN_WAIT_2 && (c->flags & TF_ORPHAN)) { | if (c->state == TCP_FIN_WAIT_2) { | fin_timeout applied after shutdown() too
 tm-tlp-first | lib/tcp/tcp_timers.c | \t\tc->t_tlp = 0;\n\t\ttcp_tlp_fire(s, c); | \t\tc->t_tlp = 0; | the tail loss probe never sent
-out-fin-acked | lib/tcp/tcp_output.c | return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end); | return (c->flags & TF_FIN_SENT) && SEQ_GEQ(c->snd_una, c->snd_end); | FIN taken as acknowledged one sequence early
+out-fin-acked | lib/tcp/tcp_priv.h | return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end); | return (c->flags & TF_FIN_SENT) && SEQ_GEQ(c->snd_una, c->snd_end); | FIN taken as acknowledged one sequence early
 out-psh | lib/tcp/tcp_output.c | if (len > 0 && len == left)\n\t\t\tseg.flags \|= TCP_F_PSH; | if (len > 0 && len != left)\n\t\t\tseg.flags \|= TCP_F_PSH; | PSH on the wrong segments
 out-rst-ack | lib/tcp/tcp_output.c | seg.ack = in->seq + in->len + !!(in->flags & TCP_F_SYN) + | seg.ack = in->seq + in->len + | RST reply does not count the SYN
 out-rst-seq | lib/tcp/tcp_output.c | seg.seq = in->ack;\n\t\tseg.flags = TCP_F_RST; | seg.seq = in->ack + 1;\n\t\tseg.flags = TCP_F_RST; | RST reply at SEG.ACK + 1
@@ -78,7 +78,7 @@ tlp-rearm | lib/tcp/tcp_tlp.c | \tc->t_rtx = s->now + c->rto;\n | \tc->t_rtx = s
 tlp-once | lib/tcp/tcp_tlp.c | \tc->tlp_flags \|= TLP_PROBE_OUT;\n | \n | more than one probe per tail
 tw-paws | lib/tcp/tcp_timewait.c | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) < 0; | bool paws_reject = use_ts && !rst && (int32_t)(seg->tsval - r->ts_recent) <= 0; | TIME_WAIT PAWS rejects an equal timestamp
 tw-rfc1337 | lib/tcp/tcp_timewait.c | if (cfg->rfc1337 == 0) | if (cfg->rfc1337 != 0) | rfc1337 inverted
-tw-expire | lib/tcp/tw_table.c | if ((int32_t)(e - now_ms) > 0) | if ((int32_t)(e - now_ms) > 1) | TIME_WAIT ends one ms early
+tw-expire | lib/tcp/tw_table.c | if ((int32_t)(tw_rec_expire(tw, a) - now_ms) > 0) | if ((int32_t)(tw_rec_expire(tw, a) - now_ms) > 1) | TIME_WAIT ends one ms early
 tw-overflow | lib/tcp/tcp_timewait.c | if (s->tw.count >= s->tw.capacity && | if (s->tw.count > s->tw.capacity && | max_tw_buckets exceeded by one
 tmw-ceil | lib/timer/timer_wheel.c | return q + (q * w->tick != us); | return q; | timers round down: fire up to a tick early
 tmw-rearm-later | lib/timer/timer_wheel.c | if (expire >= t->expire && t->expire > w->now) { | if (expire >= t->expire) { | re-arming a due timer later keeps it due

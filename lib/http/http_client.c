@@ -448,7 +448,9 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 	 * below the end of what was queued. */
 	pos = end - (uint32_t)((uint32_t)end - off);
 	while (len > 0 && pos < end) {
-		uint64_t i = pos / L;
+		/* No 64-bit division for the first request (all of them
+		 * with one request per connection). */
+		uint64_t i = pos < L ? 0 : pos / L;
 		const char *tpl;
 		uint32_t tlen, at, n;
 

@@ -103,6 +103,13 @@ http_templates_init(struct http_templates *ht, uint32_t body)
 		/* RFC 9110 9.3.2: HEAD gets the headers of GET, no body. */
 		t->body_len = k[i].head ? 0 : clen;
 		t->len = t->hdr_len + t->body_len;
+		if (t->body_len <= HTTP_WHOLE_MAX) {
+			t->whole = malloc(t->len);
+			if (t->whole == NULL)
+				goto fail;
+			memcpy(t->whole, t->hdr, t->hdr_len);
+			memcpy(t->whole + t->hdr_len, ht->body, t->body_len);
+		}
 	}
 	return 0;
 fail:
@@ -113,8 +120,10 @@ fail:
 void
 http_templates_free(struct http_templates *ht)
 {
-	for (int i = 0; i < HTTP_R_NKINDS; i++)
+	for (int i = 0; i < HTTP_R_NKINDS; i++) {
 		free(ht->t[i].hdr);
+		free(ht->t[i].whole);
+	}
 	free(ht->body);
 	memset(ht, 0, sizeof(*ht));
 }
@@ -402,7 +411,9 @@ on_fill(void *arg, struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32_t len)
 		if (n > len)
 			n = len;
 		/* Header bytes, then body bytes, both prebuilt. */
-		if (pos < t->hdr_len) {
+		if (t->whole != NULL) {
+			memcpy(dst, t->whole + pos, n);
+		} else if (pos < t->hdr_len) {
 			uint32_t nh = t->hdr_len - pos < n ? t->hdr_len - pos : n;
 
 			memcpy(dst, t->hdr + pos, nh);

@@ -35,7 +35,12 @@ struct http_template {
 	uint32_t hdr_len;
 	uint32_t body_len;  /* body bytes after the headers (a fixed pattern) */
 	uint32_t len;       /* hdr_len + body_len */
+	/* hdr then the body, len bytes in one piece (one copy per segment
+	 * in fill()); NULL when the body is above HTTP_WHOLE_MAX. */
+	uint8_t *whole;
 };
+
+#define HTTP_WHOLE_MAX (64u << 10)
 
 /* Read-only, shared by every lcore. */
 struct http_templates {

@@ -77,6 +77,18 @@ uint32_t addr_get(struct addr_table *at, const struct addr_pair *k);
 /* Drop a reference; the entry goes with the last one. */
 void addr_put(struct addr_table *at, uint32_t id);
 
+/* Take another reference on id when it is k's, without hashing k (id: a
+ * caller's guess, such as the pair of its previous record; any value is
+ * safe); false otherwise. */
+static inline bool
+addr_ref_if(struct addr_table *at, uint32_t id, const struct addr_pair *k)
+{
+	if (id >= at->unused || at->ent[id].refs == 0 || !addr_pair_eq(&at->ent[id].k, k))
+		return false;
+	at->ent[id].refs++;
+	return true;
+}
+
 static inline const struct addr_pair *
 addr_key(const struct addr_table *at, uint32_t id)
 {

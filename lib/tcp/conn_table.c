@@ -27,19 +27,26 @@ ct_free(struct conn_table *ct)
 }
 
 void
-ct_insert(struct conn_table *ct, struct ct_node *n)
+ct_insert_h(struct conn_table *ct, struct ct_node *n, uint32_t h)
 {
-	struct ct_node **b = &ct->buckets[tcp_tuple_hash(&n->t) & ct->mask];
+	struct ct_node **b = &ct->buckets[h & ct->mask];
 
+	n->hash = h;
 	n->next = *b;
 	*b = n;
 	ct->count++;
 }
 
+void
+ct_insert(struct conn_table *ct, struct ct_node *n)
+{
+	ct_insert_h(ct, n, tcp_tuple_hash(&n->t));
+}
+
 int
 ct_remove(struct conn_table *ct, struct ct_node *n)
 {
-	struct ct_node **p = &ct->buckets[tcp_tuple_hash(&n->t) & ct->mask];
+	struct ct_node **p = &ct->buckets[n->hash & ct->mask];
 
 	while (*p != NULL && *p != n)
 		p = &(*p)->next;

@@ -21,6 +21,10 @@
 struct ct_node {
 	struct ct_node *next;
 	struct tcp_tuple t;
+	/* tcp_tuple_hash(&t), computed once when the node goes in: its
+	 * removal and the TIME_WAIT record that follows it use it again
+	 * instead of hashing the tuple anew. */
+	uint32_t hash;
 };
 
 struct conn_table {
@@ -33,14 +37,23 @@ struct conn_table {
 int ct_init(struct conn_table *ct, uint32_t expected);
 void ct_free(struct conn_table *ct);
 
+/* Lookup of t whose tcp_tuple_hash the caller has already (h): one hash
+ * per segment serves the connection table, the TIME_WAIT table and the
+ * new connection's insert. */
 static inline struct ct_node *
-ct_lookup(const struct conn_table *ct, const struct tcp_tuple *t)
+ct_lookup_h(const struct conn_table *ct, const struct tcp_tuple *t, uint32_t h)
 {
-	struct ct_node *n = ct->buckets[tcp_tuple_hash(t) & ct->mask];
+	struct ct_node *n = ct->buckets[h & ct->mask];
 
 	while (n != NULL && !tcp_tuple_eq(&n->t, t))
 		n = n->next;
 	return n;
+}
+
+static inline struct ct_node *
+ct_lookup(const struct conn_table *ct, const struct tcp_tuple *t)
+{
+	return ct_lookup_h(ct, t, tcp_tuple_hash(t));
 }
 
 /* Bring the bucket of hash h (tcp_tuple_hash) into the cache ahead of
@@ -62,9 +75,11 @@ ct_prefetch_node(const struct conn_table *ct, uint32_t h)
 		__builtin_prefetch(n);
 }
 
-/* Insert n (n->t set, not already present). */
+/* Insert n (n->t set, not already present); n->hash is set. */
 void ct_insert(struct conn_table *ct, struct ct_node *n);
-/* Remove n; returns 0, or -1 when n was not in the table. */
+/* The same with h = tcp_tuple_hash(&n->t) known. */
+void ct_insert_h(struct conn_table *ct, struct ct_node *n, uint32_t h);
+/* Remove n (by n->hash); returns 0, or -1 when n was not in the table. */
 int ct_remove(struct conn_table *ct, struct ct_node *n);
 
 #endif

@@ -178,6 +178,22 @@ struct tcp_stack {
 	void *ops_arg;
 	uint64_t now;              /* time of the segment/timer being processed */
 	bool in_input;             /* verbs defer tcp_output to the end of input */
+	/* tcp_tuple_hash of the segment tcp_input is processing (valid only
+	 * inside it): the connection and TIME_WAIT lookups and a new
+	 * connection's insert share it, and the connection keeps it
+	 * (ct_node.hash) for its removal and its TIME_WAIT record. */
+	uint32_t seg_hash;
+	/* The connection a segment is being processed for: its deadlines
+	 * change several times per segment (RTO, probe, delayed ACK, the
+	 * application's), so its wheel entry is set once, at the end
+	 * (conn_timer_update is a no-op for it meanwhile). */
+	struct tcp_conn *timer_defer;
+	/* The last tuple tcp_lookup() hashed, and its hash (tcp_hash_memo). */
+	uint32_t memo_h;
+	struct tcp_tuple memo_t;
+	/* tcp_ts_offset's last address pair (ports unused) and result. */
+	struct tcp_tuple ts_memo;
+	uint32_t ts_memo_off;
 
 	struct conn_table ct;
 	struct tcp_conn *pool;     /* max_conns records */
@@ -291,7 +307,8 @@ void tcp_stack_drain(struct tcp_stack *s, bool refuse_syns);
 /* Abort (RST) what is left; returns how many were aborted. */
 uint32_t tcp_stack_abort_all(struct tcp_stack *s);
 
-/* Lookups (tests, reporters). */
+/* Lookups (the client's tuple picker, tests), on the owning lcore only:
+ * tcp_lookup remembers the tuple's hash for a tcp_connect that follows. */
 struct tcp_conn *tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 struct tw_rec *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 

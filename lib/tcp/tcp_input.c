@@ -91,7 +91,9 @@ struct tcp_conn *
 tcp_syn_recv_conn(struct tcp_stack *s, struct tcp_listener *l,
 		  const struct tcp_seg *seg, uint32_t iss)
 {
-	struct tcp_conn *c = conn_alloc(s, &seg->t);
+	/* seg is (a copy of) the segment being processed: its tuple's hash
+	 * is s->seg_hash. */
+	struct tcp_conn *c = conn_alloc(s, &seg->t, s->seg_hash);
 
 	if (c == NULL) {
 		TT_INC(s->st, conn_table_full);
@@ -234,10 +236,9 @@ syn_sent_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 	c->flags &= ~TF_RTT;
 	c->t_rtx = 0;
 	c->flags |= TF_ACK_NOW;
+	/* The ACK of the SYN-ACK (with what the application queues now)
+	 * leaves from conn_segment's output pass, right after this. */
 	enter_established(s, c);
-	if (c->flags & TF_FREED)
-		return;
-	tcp_output(s, c);
 }
 
 /* RFC 9293 3.10.7.4, first check: is the segment acceptable? */
@@ -285,7 +286,7 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		tcp_send_ack(s, c);
 		return false;
 	}
-	if (c->flags & TF_SACK)
+	if ((c->flags & TF_SACK) && (seg->opts & TCP_OPT_SACK))
 		tcp_sack_update(c, seg);
 	if (SEQ_GT(ack, c->snd_una)) {
 		uint32_t acked = ack - c->snd_una;
@@ -332,7 +333,8 @@ ack_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 		if (c->snd_una != c->snd_max)
 			c->t_rtx = s->now + c->rto;
 		tcp_tlp_ack(s, c);      /* probe episode; next PTO (RFC 8985) */
-		tcp_sack_acked(c);
+		if (c->sack.n > 0)
+			tcp_sack_acked(c);
 		if (c->sack.recovery) {
 			/* RFC 6675 5: recovery ends once RecoveryPoint is
 			 * acknowledged; a partial ACK resends the next hole. */
@@ -510,7 +512,8 @@ data_input(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 	if (fin) {
 		/* Nothing comes after the FIN: what the queue holds beyond
 		 * it is not part of the stream. */
-		tcp_ofo_purge(s, c);
+		if (c->ofo.head != NULL)
+			tcp_ofo_purge(s, c);
 		/* The FIN is in order: end of the peer's stream.  The state
 		 * changes before the application reads, as in a kernel stack
 		 * where the whole segment is processed first. */
@@ -660,30 +663,40 @@ static void
 conn_segment(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	s->in_input = true;
+	s->timer_defer = c;
 	conn_input(s, c, seg);
 	s->in_input = false;
 	/* One output pass for what the segment and the application's
 	 * reaction to it queued (c is a pool record: still valid). */
 	if (!(c->flags & TF_FREED))
 		tcp_output(s, c);
+	/* Then the wheel entry, once, for the deadlines all that left
+	 * (a record freed meanwhile was taken off the wheel; one the
+	 * application reused for a new connection is armed here). */
+	s->timer_defer = NULL;
+	if (!(c->flags & TF_FREED))
+		conn_timer_set(s, c);
 }
 
-void
-tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+/* seg, whose tuple hashes to h (tcp_tuple_hash); inlined into both
+ * callers, a frame less per segment. */
+static inline __attribute__((always_inline)) void
+input_h(struct tcp_stack *s, const struct tcp_seg *seg, uint32_t h, uint64_t now)
 {
 	struct tcp_conn *c;
 	struct tw_rec *r;
 	struct tcp_listener *l;
 
 	s->now = now;
-	c = tcp_lookup(s, &seg->t);
+	s->seg_hash = h;
+	c = (struct tcp_conn *)ct_lookup_h(&s->ct, &seg->t, h);
 	if (c != NULL) {
 		if (s->fault != NULL && tcp_fault_rx(s, c, seg))
 			return;
 		conn_segment(s, c, seg);
 		return;
 	}
-	r = tcp_tw_lookup(s, &seg->t);
+	r = s->tw.rec != NULL ? tw_lookup_h(&s->tw, &seg->t, h) : NULL;
 	l = r != NULL ? NULL : tcp_find_listener(s, seg->t.lport);
 	if ((r != NULL || l != NULL) &&
 	    (seg->flags & (TCP_F_SYN | TCP_F_FIN)) == (TCP_F_SYN | TCP_F_FIN)) {
@@ -710,6 +723,12 @@ tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 }
 
 void
+tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+{
+	input_h(s, seg, tcp_tuple_hash(&seg->t), now);
+}
+
+void
 tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 		uint64_t now)
 {
@@ -722,10 +741,14 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 			tcp_input(s, &segs[i], now);
 		return;
 	}
-	/* Two passes of prefetches so the bucket misses of the burst
-	 * overlap, then those of the chain heads they point to; TIME_WAIT
-	 * is looked up on a connection-table miss, which is a SYN in the
-	 * common case. */
+	/* Each segment's hash, computed here for the prefetches, serves
+	 * its lookups too (input_h).  Two passes of prefetches so the
+	 * bucket misses of the burst overlap, then those of the chain heads
+	 * they point to; TIME_WAIT is looked up on a connection-table miss,
+	 * which is a SYN in the common case.  A FIN is what puts an active
+	 * closer's connection in TIME_WAIT: its index buckets, where the
+	 * record's entry goes, are fetched with the others instead of
+	 * missing one at a time in tw_insert. */
 	for (unsigned base = 0; base < n; base += TCP_BURST_MAX) {
 		unsigned k = n - base < TCP_BURST_MAX ? n - base : TCP_BURST_MAX;
 		const struct tcp_seg *sg = segs + base;
@@ -734,7 +757,7 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 			h[i] = tcp_tuple_hash(&sg[i].t);
 			if (ct)
 				ct_prefetch(&s->ct, h[i]);
-			if (tw && (sg[i].flags & TCP_F_SYN))
+			if (tw && (sg[i].flags & (TCP_F_SYN | TCP_F_FIN)))
 				tw_prefetch(&s->tw, h[i]);
 		}
 		for (unsigned i = 0; i < k; i++) {
@@ -744,6 +767,6 @@ tcp_input_burst(struct tcp_stack *s, const struct tcp_seg *segs, unsigned n,
 				tw_prefetch_rec(&s->tw, h[i]);
 		}
 		for (unsigned i = 0; i < k; i++)
-			tcp_input(s, &sg[i], now);
+			input_h(s, &sg[i], h[i], now);
 	}
 }

@@ -18,24 +18,6 @@ fill_from_app(void *arg, uint8_t *dst, uint32_t len)
 	f->c->app->fill(f->c->app_arg, f->c, f->off, dst, len);
 }
 
-uint16_t
-tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
-{
-	uint32_t w = s->cfg->rcv_wnd;
-
-	/* RFC 7323 2.2: the window in a SYN or SYN-ACK is never scaled. */
-	if ((c->flags & TF_WS) && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
-		w >>= c->rcv_wscale;
-	return w > 0xffff ? 0xffff : (uint16_t)w;
-}
-
-bool
-tcp_fin_acked(const struct tcp_conn *c)
-{
-	/* The FIN occupies sequence number snd_end. */
-	return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end);
-}
-
 /* Header fields common to every segment of c. */
 static void
 seg_init(struct tcp_stack *s, struct tcp_conn *c, struct tcp_seg *seg,
@@ -91,13 +73,6 @@ xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 	if (seg->opts & TCP_OPT_SACK)
 		TT_ADD(s->st, sack_blocks_sent, seg->nsack);
 	tcp_emit(s, c, seg, seg->len ? fill_from_app : NULL, &f);
-}
-
-void
-tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c)
-{
-	c->t_rtx = s->now + c->rto;
-	conn_timer_update(s, c);
 }
 
 static void

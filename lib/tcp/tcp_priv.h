@@ -50,6 +50,15 @@ tcp_own_mss(const struct tcp_stack *s, const struct tcp_tuple *t)
 	return m < TCP_DEFAULT_MSS6 ? m : TCP_DEFAULT_MSS6;
 }
 
+/* tcp_tuple_hash(t), from the last tcp_lookup() when that was of t: a
+ * client's connect follows its check that the tuple is free, and the
+ * compare costs a fraction of the hash. */
+static inline uint32_t
+tcp_hash_memo(const struct tcp_stack *s, const struct tcp_tuple *t)
+{
+	return tcp_tuple_eq(&s->memo_t, t) ? s->memo_h : tcp_tuple_hash(t);
+}
+
 static inline uint32_t
 ms_of(uint64_t us)
 {
@@ -81,10 +90,27 @@ tcp_emit(struct tcp_stack *s, const struct tcp_conn *c, const struct tcp_seg *se
 }
 
 /* tcp_stack.c */
-void conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st);
-struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t);
+static inline void
+conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
+{
+	s->st->state[c->state]--;
+	s->st->state[st]++;
+	c->state = (uint8_t)st;
+}
+
+/* h: tcp_tuple_hash(t), which the caller has from its lookup. */
+struct tcp_conn *conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h);
 void conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
-void conn_timer_update(struct tcp_stack *s, struct tcp_conn *c);
+void conn_timer_set(struct tcp_stack *s, struct tcp_conn *c);
+
+/* After a deadline of c changed: its wheel entry follows, at once, or at
+ * the end of the segment being processed for c (s->timer_defer). */
+static inline void
+conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c != s->timer_defer)
+		conn_timer_set(s, c);
+}
 uint32_t tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t);
 uint32_t tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t);
 uint64_t tcp_rand(struct tcp_stack *s);
@@ -100,10 +126,33 @@ void tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_retransmit_one(struct tcp_stack *s, struct tcp_conn *c);
 bool tcp_sack_retransmit(struct tcp_stack *s, struct tcp_conn *c);
-void tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c);
+/* The retransmission timer restarts: one RTO from now. */
+static inline void
+tcp_arm_rto(struct tcp_stack *s, struct tcp_conn *c)
+{
+	c->t_rtx = s->now + c->rto;
+	conn_timer_update(s, c);
+}
 bool tcp_send_tail_probe(struct tcp_stack *s, struct tcp_conn *c);
-uint16_t tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c);
-bool tcp_fin_acked(const struct tcp_conn *c);
+
+/* Inline: every segment sent and every acceptability test reads it. */
+static inline uint16_t
+tcp_rcv_wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	uint32_t w = s->cfg->rcv_wnd;
+
+	/* RFC 7323 2.2: the window in a SYN or SYN-ACK is never scaled. */
+	if ((c->flags & TF_WS) && c->state != TCP_SYN_SENT && c->state != TCP_SYN_RECEIVED)
+		w >>= c->rcv_wscale;
+	return w > 0xffff ? 0xffff : (uint16_t)w;
+}
+
+static inline bool
+tcp_fin_acked(const struct tcp_conn *c)
+{
+	/* The FIN occupies sequence number snd_end. */
+	return (c->flags & TF_FIN_SENT) && SEQ_GT(c->snd_una, c->snd_end);
+}
 
 /* tcp_timewait.c */
 void tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c);
@@ -135,9 +184,30 @@ enum tcp_cookie_verdict tcp_syncookie_ack(struct tcp_stack *s, struct tcp_listen
 #define TLP_RECOVERY   0x02   /* RTO or fast recovery: no probe until
 				 tlp_recover is acknowledged */
 #define TLP_PROBE_RTX  0x04   /* the probe was a retransmission */
-void tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq);
+/* A new segment starting at seq went out: the tail a probe resends. */
+static inline void
+tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq)
+{
+	c->tlp_tail = seq;
+}
 void tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto);
-void tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_tlp_ack_slow(struct tcp_stack *s, struct tcp_conn *c);
+
+/* An ACK that moved snd_una.  Inline the usual case, everything
+ * acknowledged with no probe episode or recovery open: no probe to
+ * schedule (what tcp_tlp_ack_slow would conclude). */
+static inline void
+tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c)
+{
+	if (c->tlp_flags == 0 && c->snd_una == c->snd_max) {
+		if (c->t_tlp != 0) {
+			c->t_tlp = 0;
+			conn_timer_update(s, c);
+		}
+		return;
+	}
+	tcp_tlp_ack_slow(s, c);
+}
 void tcp_tlp_recovery(struct tcp_conn *c);
 void tcp_tlp_fire(struct tcp_stack *s, struct tcp_conn *c);
 

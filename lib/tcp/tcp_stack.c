@@ -35,6 +35,8 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 	for (unsigned i = 0; i < 4; i++)
 		s->cookie_key.k[i / 2][i % 2] = tcp_rand(s);
 	s->prefetch_min = TCP_PREFETCH_MIN_ENTRIES;
+	s->memo_t.v6 = 0xff;        /* no tuple's: the memo starts empty */
+	s->ts_memo.v6 = 0xff;
 	s->accepting = true;
 	s->max_conns = cfg->max_conns;
 	if (s->max_conns == 0)
@@ -129,7 +131,13 @@ tcp_find_listener(struct tcp_stack *s, uint16_t port)
 struct tcp_conn *
 tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t)
 {
-	return (struct tcp_conn *)ct_lookup(&s->ct, t);
+	uint32_t h = tcp_tuple_hash(t);
+
+	/* Remembered for a tcp_connect() of the same tuple, which a client
+	 * calls right after finding the tuple free (tcp_hash_memo). */
+	s->memo_t = *t;
+	s->memo_h = h;
+	return (struct tcp_conn *)ct_lookup_h(&s->ct, t, h);
 }
 
 struct tw_rec *
@@ -156,9 +164,21 @@ tcp_isn(struct tcp_stack *s, const struct tcp_tuple *t)
 uint32_t
 tcp_ts_offset(struct tcp_stack *s, const struct tcp_tuple *t)
 {
+	uint32_t off;
+
+	/* The pair of the last call: a client's connections come from one
+	 * address port after port, a server's from one client in a row
+	 * (the memo starts with v6 = 0xff, no tuple's). */
+	if (tt_addr_eq(&t->laddr, &s->ts_memo.laddr) && tt_addr_eq(&t->raddr, &s->ts_memo.raddr) &&
+	    t->v6 == s->ts_memo.v6)
+		return s->ts_memo_off;
 	if (t->v6)
-		return rte_jhash(&t->laddr, 2 * sizeof(t->laddr), s->isn_secret ^ 0x5bd1e995);
-	return rte_jhash_2words(t->laddr.v4, t->raddr.v4, s->isn_secret ^ 0x5bd1e995);
+		off = rte_jhash(&t->laddr, 2 * sizeof(t->laddr), s->isn_secret ^ 0x5bd1e995);
+	else
+		off = rte_jhash_2words(t->laddr.v4, t->raddr.v4, s->isn_secret ^ 0x5bd1e995);
+	s->ts_memo = *t;
+	s->ts_memo_off = off;
+	return off;
 }
 
 uint32_t
@@ -168,16 +188,8 @@ tcp_orphan_retries(const struct tcp_stack *s)
 	return s->cfg->orphan_retries ? s->cfg->orphan_retries : 8;
 }
 
-void
-conn_set_state(struct tcp_stack *s, struct tcp_conn *c, enum tcp_state st)
-{
-	s->st->state[c->state]--;
-	s->st->state[st]++;
-	c->state = (uint8_t)st;
-}
-
 struct tcp_conn *
-conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
+conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t, uint32_t h)
 {
 	struct tcp_conn *c = s->free_list;
 
@@ -192,7 +204,7 @@ conn_alloc(struct tcp_stack *s, const struct tcp_tuple *t)
 	c->opened = s->now;
 	c->rto = (uint32_t)s->cfg->rto_initial;
 	c->ts_offset = tcp_ts_offset(s, t);
-	ct_insert(&s->ct, &c->node);
+	ct_insert_h(&s->ct, &c->node, h);
 	s->n_conns++;
 	TT_INC(s->st, conns_opened);
 	return c;
@@ -213,7 +225,8 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 		s->ops.conn_end(s->ops_arg, c, why);
 	/* Every way a connection ends comes here (abort, RST, timeouts,
 	 * TIME_WAIT entry, drain): its held segments go back. */
-	tcp_ofo_purge(s, c);
+	if (c->ofo.head != NULL)
+		tcp_ofo_purge(s, c);
 	tmw_cancel(s->wheel, &c->timer);
 	ct_remove(&s->ct, &c->node);
 	s->st->state[c->state]--;
@@ -224,23 +237,22 @@ conn_release(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 	TT_INC(s->st, conns_closed);
 }
 
-/* Arm the connection's single wheel entry for its earliest deadline. */
+/* Arm the connection's single wheel entry for its earliest deadline
+ * (conn_timer_update, which skips it while conn_segment defers it). */
 void
-conn_timer_update(struct tcp_stack *s, struct tcp_conn *c)
+conn_timer_set(struct tcp_stack *s, struct tcp_conn *c)
 {
-	uint64_t d = UINT64_MAX;
+	/* The earliest non-zero deadline, without branches: 0 (off) - 1
+	 * is the largest value, so it never wins the minimum. */
+	uint64_t m = c->t_rtx - 1, d;
 
-	if (c->t_rtx && c->t_rtx < d)
-		d = c->t_rtx;
-	if (c->t_tlp && c->t_tlp < d)
-		d = c->t_tlp;
-	if (c->t_dack && c->t_dack < d)
-		d = c->t_dack;
-	if (c->t_ka && c->t_ka < d)
-		d = c->t_ka;
-	if (c->t_app && c->t_app < d)
-		d = c->t_app;
-	if (d == UINT64_MAX)
+	m = c->t_tlp - 1 < m ? c->t_tlp - 1 : m;
+	m = c->t_dack - 1 < m ? c->t_dack - 1 : m;
+	m = c->t_ka - 1 < m ? c->t_ka - 1 : m;
+	m = c->t_app - 1 < m ? c->t_app - 1 : m;
+	d = m + 1;
+	/* None set (m all ones), or only UINT64_MAX ones, as before. */
+	if (m >= UINT64_MAX - 1)
 		tmw_cancel(s->wheel, &c->timer);
 	else if (!tmw_pending(&c->timer) || c->timer.expire != d)
 		tmw_arm(s->wheel, &c->timer, d);
@@ -405,11 +417,13 @@ tcp_connect(struct tcp_stack *s, const struct tcp_tuple *t, const struct tcp_app
 {
 	const struct tt_tcp_config *cfg = s->cfg;
 	struct tcp_conn *c;
+	uint32_t h;
 
 	s->now = now;
-	if (tcp_lookup(s, t) != NULL)
+	h = tcp_hash_memo(s, t);
+	if (ct_lookup_h(&s->ct, t, h) != NULL)
 		return NULL;
-	c = conn_alloc(s, t);
+	c = conn_alloc(s, t, h);
 	if (c == NULL) {
 		TT_INC(s->st, connect_failed_table_full);
 		return NULL;

@@ -211,7 +211,7 @@ tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg)
 {
 	const struct tt_tcp_config *cfg = s->cfg;
 	struct tcp_syncookie_opts o = { 0 };
-	struct tcp_seg out = { .t = seg->t };
+	struct tcp_seg out;
 	uint16_t mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : tcp_default_mss(&seg->t);
 	uint16_t own = tcp_own_mss(s, &seg->t);
 	uint32_t off;
@@ -228,6 +228,11 @@ tcp_syncookie_syn(struct tcp_stack *s, const struct tcp_seg *seg)
 	}
 	if (cfg->syncookies == 1 && s->free_list != NULL && !syn_backlog_full(s))
 		return false;
+
+	/* Built only now: zeroing it on every SYN cost more than the checks
+	 * above. */
+	memset(&out, 0, sizeof(out));
+	out.t = seg->t;
 
 	if (mss > own)
 		mss = own;

@@ -28,7 +28,9 @@ tcp_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c)
 			s->st->state[TCP_TIME_WAIT]--;
 			TT_INC(s->st, tw_evicted);
 		}
-		r = tw_insert(&s->tw, &c->node.t, tw_expiry(s));
+		/* The connection table's hash of the tuple is the TIME_WAIT
+		 * index's (tcp_tuple_hash): not computed again. */
+		r = tw_insert_h(&s->tw, &c->node.t, c->node.hash, tw_expiry(s));
 	}
 	if (r == NULL) {
 		/* Linux's policy (tcp_max_tw_buckets): no record, straight to

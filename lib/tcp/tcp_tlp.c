@@ -25,12 +25,6 @@ tlp_enabled(const struct tcp_stack *s, const struct tcp_conn *c)
 }
 
 void
-tcp_tlp_sent_new(struct tcp_conn *c, uint32_t seq)
-{
-	c->tlp_tail = seq;
-}
-
-void
 tcp_tlp_recovery(struct tcp_conn *c)
 {
 	/* Linux schedules probes only in the Open (or CWR) state: not
@@ -45,15 +39,19 @@ tcp_tlp_recovery(struct tcp_conn *c)
 void
 tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto)
 {
-	uint64_t pto, cap;
+	uint64_t pto, cap, old = c->t_tlp;
 
-	c->t_tlp = 0;
-	if (!tlp_enabled(s, c) || c->snd_una == c->snd_max ||
+	/* Both callers have brought the wheel up to date with their own
+	 * changes (tcp_output) or will (conn_segment, after an ACK): only
+	 * a probe deadline that moves needs conn_timer_update here. */
+	if (c->snd_una == c->snd_max || !tlp_enabled(s, c) ||
 	    (c->tlp_flags & (TLP_RECOVERY | TLP_PROBE_OUT))) {
 		/* An outstanding probe: Linux's PTO would only re-arm the
 		 * RTO (tcp_send_loss_probe, "at most one outstanding TLP"),
 		 * which t_rtx already is. */
-		conn_timer_update(s, c);
+		c->t_tlp = 0;
+		if (old != 0)
+			conn_timer_update(s, c);
 		return;
 	}
 	/* RFC 8985 7.2: PTO = 2 * SRTT; with one segment in flight the
@@ -76,11 +74,12 @@ tcp_tlp_schedule(struct tcp_stack *s, struct tcp_conn *c, bool advancing_rto)
 	if (cap > 0 && cap < pto)
 		pto = cap;
 	c->t_tlp = s->now + pto;
-	conn_timer_update(s, c);
+	if (c->t_tlp != old)
+		conn_timer_update(s, c);
 }
 
 void
-tcp_tlp_ack(struct tcp_stack *s, struct tcp_conn *c)
+tcp_tlp_ack_slow(struct tcp_stack *s, struct tcp_conn *c)
 {
 	/* RFC 8985 7.4.2 and Linux tcp_process_tlp_ack: the episode ends
 	 * when an ACK goes beyond what the probe covered (a loss it

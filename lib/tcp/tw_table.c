@@ -3,6 +3,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#if defined(__SSE2__) && !defined(TW_SCALAR)
+#include <emmintrin.h>
+#endif
+
 #include "tcp/conn_table.h"   /* tcp_tuple_hash */
 #include "tcp/tw_table.h"
 
@@ -82,19 +86,79 @@ rec_hash(const struct tw_table *tw, const struct tw_rec *r)
 	return tw_hash(tw, &t);
 }
 
+/*
+ * A bucket's 8 slots compared at once (32 bytes, aligned: the index is
+ * 64-byte aligned): bit j of the result for slot j.  A lookup
+ * that misses (a new connection's SYN) otherwise tests 16 slots one by
+ * one.
+ */
+_Static_assert(TW_BKT_SLOTS == 8, "a bucket is one 8-lane vector");
+
+#if defined(__SSE2__) && !defined(TW_SCALAR)
+/* Lanes of x (4 slots) equal to y, as 4 bits. */
+static inline unsigned
+lanes_eq(__m128i x, __m128i y)
+{
+	return (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(x, y)));
+}
+#endif
+
+/* Slots whose fingerprint is fp (an empty slot reads as fingerprint 0:
+ * the caller confirms v != 0). */
+static inline unsigned
+bkt_fp_bits(const struct tw_table *tw, const uint32_t *b, uint32_t fp)
+{
+#if defined(__SSE2__) && !defined(TW_SCALAR)
+	/* x86-64's baseline (DPDK builds for corei7, whatever -march);
+	 * -DTW_SCALAR builds the loop below instead. */
+	__m128i sh = _mm_cvtsi32_si128((int)tw->pos_bits), f = _mm_set1_epi32((int)fp);
+	__m128i lo = _mm_srl_epi32(_mm_load_si128((const __m128i *)(const void *)b), sh);
+	__m128i hi = _mm_srl_epi32(_mm_load_si128((const __m128i *)(const void *)(b + 4)), sh);
+
+	return lanes_eq(lo, f) | lanes_eq(hi, f) << 4;
+#else
+	unsigned m = 0;
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
+		m |= (unsigned)((b[j] >> tw->pos_bits) == fp) << j;
+	return m;
+#endif
+}
+
+/* Slots whose ring position field is p (0: the empty slots). */
+static inline unsigned
+bkt_pos_bits(const struct tw_table *tw, const uint32_t *b, uint32_t p)
+{
+#if defined(__SSE2__) && !defined(TW_SCALAR)
+	__m128i mask = _mm_set1_epi32((int)((1u << tw->pos_bits) - 1)), v = _mm_set1_epi32((int)p);
+	__m128i lo = _mm_and_si128(_mm_load_si128((const __m128i *)(const void *)b), mask);
+	__m128i hi = _mm_and_si128(_mm_load_si128((const __m128i *)(const void *)(b + 4)), mask);
+
+	return lanes_eq(lo, v) | lanes_eq(hi, v) << 4;
+#else
+	unsigned m = 0;
+
+	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
+		m |= (unsigned)(pos_of(tw, b[j]) == p) << j;
+	return m;
+#endif
+}
+
 /* The index slot that holds ring slot s (whose buckets are h), or NULL. */
 static uint32_t *
 idx_find_h(struct tw_table *tw, struct tw_h h, uint32_t s)
 {
 	uint32_t *b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
 	uint32_t *b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
+	unsigned m;
 
-	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
-		if (b1[j] != 0 && pos_of(tw, b1[j]) == s + 1)
-			return &b1[j];
-		if (b2[j] != 0 && pos_of(tw, b2[j]) == s + 1)
-			return &b2[j];
-	}
+	/* s + 1 >= 1: an empty slot never matches. */
+	m = bkt_pos_bits(tw, b1, s + 1);
+	if (m != 0)
+		return &b1[__builtin_ctz(m)];
+	m = bkt_pos_bits(tw, b2, s + 1);
+	if (m != 0)
+		return &b2[__builtin_ctz(m)];
 	for (unsigned j = 0; j < tw->n_stash; j++)
 		if (pos_of(tw, tw->stash[j]) == s + 1)
 			return &tw->stash[j];
@@ -112,11 +176,11 @@ static uint32_t *
 bkt_free_slot(struct tw_table *tw, uint32_t b)
 {
 	uint32_t *p = &tw->bkt[(size_t)b * TW_BKT_SLOTS];
+	unsigned m = bkt_pos_bits(tw, p, 0);
 
-	for (unsigned j = 0; j < TW_BKT_SLOTS; j++)
-		if (p[j] == 0)
-			return &p[j];
-	return NULL;
+	/* An entry's position field is its ring slot + 1: 0 only when
+	 * empty. */
+	return m != 0 ? &p[__builtin_ctz(m)] : NULL;
 }
 
 static void hole(struct tw_table *tw, uint32_t s);
@@ -332,6 +396,25 @@ take_slot(struct tw_table *tw, uint32_t expire_ms, uint32_t *track)
 	return s;
 }
 
+/* take_slot's common case inline: the next slot of the block being
+ * written, when the record's expiry fits the block (records arrive in
+ * expiry order, so nearly always); anything else goes the long way. */
+static inline uint32_t
+take_slot_next(struct tw_table *tw, uint32_t expire_ms)
+{
+	uint32_t s = tw->head + tw->used;
+
+	if (s >= tw->nslots)
+		s -= tw->nslots;
+	if (tw->used == 0 || tw->used >= tw->nslots || (s & (TW_BLK - 1)) == 0 ||
+	    !fits(tw, blk(s), expire_ms))
+		return take_slot(tw, expire_ms, NULL);
+	tw->used++;
+	if (s + 1 > tw->taken_hi)
+		tw->taken_hi = s + 1;
+	return s;
+}
+
 /* Fault in a few pages ahead of the tail (first lap only: after it the
  * whole ring is resident). */
 static void
@@ -393,6 +476,7 @@ tw_init(struct tw_table *tw, uint32_t capacity)
 	tw->capacity = capacity;
 	tw->late_ms = 1;
 	tw->rnd = 0x2545f491u;
+	tw->last_pair = ADDR_NIL;
 	touch_ahead(tw);
 	return 0;
 }
@@ -421,18 +505,23 @@ tw_tuple(const struct tw_table *tw, const struct tw_rec *r, struct tcp_tuple *t)
 	t->rport = r->rport;
 }
 
-/* The record of index entry v if it is t's (fingerprint, then the
- * record). */
+/* The record of index entry v if it is t's: the fingerprint, then the
+ * record's ports, then its address pair (compared, not hashed: the pair
+ * table is read only for a record that matched so far). */
 static inline struct tw_rec *
-tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
-	 const struct tcp_tuple *t)
+tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, const struct tcp_tuple *t)
 {
+	const struct addr_pair *k;
 	struct tw_rec *r;
 
 	if (v == 0 || (v >> tw->pos_bits) != fp)
 		return NULL;
 	r = &tw->rec[pos_of(tw, v) - 1];
-	if (r->pair == id + 1 && r->lport == t->lport && r->rport == t->rport)
+	if (r->pair == 0 || r->lport != t->lport || r->rport != t->rport)
+		return NULL;
+	k = addr_key(&tw->at, r->pair - 1);
+	if (tt_addr_eq(&k->laddr, &t->laddr) && tt_addr_eq(&k->raddr, &t->raddr) &&
+	    k->v6 == t->v6)
 		return r;
 	return NULL;
 }
@@ -440,36 +529,43 @@ tw_match(const struct tw_table *tw, uint32_t v, uint32_t fp, uint32_t id,
 struct tw_rec *
 tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t)
 {
-	struct addr_pair k = addr_pair_of(t);
+	/* An empty table (a client's, when the server closes) needs no
+	 * hash. */
+	return tw->count == 0 ? NULL : tw_lookup_h(tw, t, tcp_tuple_hash(t));
+}
+
+/*
+ * The segment's hash gives the two buckets; no address-pair lookup first
+ * (it cost a second keyed hash per SYN, and a server whose clients keep
+ * records finds the pair nearly always, so it seldom saved the bucket
+ * reads; a burst has prefetched them anyway).
+ */
+struct tw_rec *
+tw_lookup_h(const struct tw_table *tw, const struct tcp_tuple *t, uint32_t th)
+{
 	const uint32_t *b1, *b2;
 	struct tw_rec *r;
-	uint32_t id;
 	struct tw_h h;
 
 	if (tw->count == 0)
 		return NULL;
-	/* An address pair with no record: no record, without touching the
-	 * index (the common case for a new connection's SYN). */
-	id = addr_find(&tw->at, &k);
-	if (id == ADDR_NIL)
-		return NULL;
-	h = tw_hash(tw, t);
+	h = tw_hash_of(tw, th);
 	b1 = &tw->bkt[(size_t)h.b1 * TW_BKT_SLOTS];
 	b2 = &tw->bkt[(size_t)h.b2 * TW_BKT_SLOTS];
 	/* Both buckets' loads in flight at once. */
 	__builtin_prefetch(b2);
-	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
-		r = tw_match(tw, b1[j], h.fp, id, t);
+	for (unsigned m = bkt_fp_bits(tw, b1, h.fp); m != 0; m &= m - 1) {
+		r = tw_match(tw, b1[__builtin_ctz(m)], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
-	for (unsigned j = 0; j < TW_BKT_SLOTS; j++) {
-		r = tw_match(tw, b2[j], h.fp, id, t);
+	for (unsigned m = bkt_fp_bits(tw, b2, h.fp); m != 0; m &= m - 1) {
+		r = tw_match(tw, b2[__builtin_ctz(m)], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
 	for (unsigned j = 0; j < tw->n_stash; j++) {
-		r = tw_match(tw, tw->stash[j], h.fp, id, t);
+		r = tw_match(tw, tw->stash[j], h.fp, t);
 		if (r != NULL)
 			return r;
 	}
@@ -511,6 +607,13 @@ tw_prefetch_rec(const struct tw_table *tw, uint32_t h)
 struct tw_rec *
 tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 {
+	return tw_insert_h(tw, t, tcp_tuple_hash(t), expire_ms);
+}
+
+struct tw_rec *
+tw_insert_h(struct tw_table *tw, const struct tcp_tuple *t, uint32_t th,
+	    uint32_t expire_ms)
+{
 	struct addr_pair k = addr_pair_of(t);
 	struct tw_rec *r;
 	uint32_t id, s;
@@ -518,10 +621,14 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 
 	if (tw->count >= tw->capacity)
 		return NULL;
-	id = addr_get(&tw->at, &k);
-	if (id == ADDR_NIL)
-		return NULL;
-	s = take_slot(tw, expire_ms, NULL);
+	id = tw->last_pair;
+	if (!addr_ref_if(&tw->at, id, &k)) {
+		id = addr_get(&tw->at, &k);
+		if (id == ADDR_NIL)
+			return NULL;
+		tw->last_pair = id;
+	}
+	s = take_slot_next(tw, expire_ms);
 	if (s == TW_NIL) {
 		addr_put(&tw->at, id);
 		return NULL;
@@ -533,7 +640,7 @@ tw_insert(struct tw_table *tw, const struct tcp_tuple *t, uint32_t expire_ms)
 	r->rport = t->rport;
 	r->exp_d = (uint16_t)(expire_ms - tw->base[blk(s)]);
 	tw->count++;
-	h = tw_hash(tw, t);
+	h = tw_hash_of(tw, th);
 	idx_add(tw, h, (h.fp << tw->pos_bits) | (s + 1));
 	return r->pair != 0 ? r : NULL;
 }
@@ -621,10 +728,20 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 		while (qn < TW_EXPIRE_AHEAD && left > 0) {
 			const struct tw_rec *a = &tw->rec[scan];
 
+			if (a->pair == 0) {
+				scan = ring_next(tw, scan);
+				left--;
+				continue;
+			}
+			/* Records leave in expiry order: one not due yet
+			 * ends this call's removals, so nothing past it is
+			 * hashed (most polls find the head not due; hashing
+			 * eight records then to throw them away cost more
+			 * than the expiries).  The one test of "due". */
+			if ((int32_t)(tw_rec_expire(tw, a) - now_ms) > 0)
+				break;
 			scan = ring_next(tw, scan);
 			left--;
-			if (a->pair == 0)
-				continue;
 			q[(qh + qn) % TW_EXPIRE_AHEAD] = rec_hash(tw, a);
 			__builtin_prefetch(&tw->bkt[(size_t)q[(qh + qn) % TW_EXPIRE_AHEAD].b1 *
 						    TW_BKT_SLOTS]);
@@ -632,12 +749,12 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 						    TW_BKT_SLOTS]);
 			qn++;
 		}
-		if (n >= budget || tw->used == 0)
+		/* The queue holds due records only, the head first: an
+		 * empty one means the head is not due (or no record). */
+		if (n >= budget || qn == 0)
 			break;
 		r = &tw->rec[tw->head];
 		e = tw_rec_expire(tw, r);
-		if ((int32_t)(e - now_ms) > 0)
-			break;
 		/* The promise is "never later than one tick": count breaches
 		 * (a burst beyond the per-poll budget, a stalled lcore). */
 		if (now_ms - e > tw->late_ms)

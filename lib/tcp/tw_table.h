@@ -96,6 +96,10 @@ struct tw_table {
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
 	uint32_t ts_shift;       /* ts_age unit: 2^ts_shift ms (tw_set_span) */
 	uint32_t expired_late;   /* late expiries since the caller last read it */
+	/* The address pair of the last record inserted: a client walks the
+	 * ports of one address before the next, so the next record's pair
+	 * is usually the same and needs no hash (addr_ref_if). */
+	uint32_t last_pair;
 };
 
 /* Capacity records (at most 2^27). */
@@ -103,6 +107,10 @@ int tw_init(struct tw_table *tw, uint32_t capacity);
 void tw_free(struct tw_table *tw);
 
 struct tw_rec *tw_lookup(const struct tw_table *tw, const struct tcp_tuple *t);
+/* The same with th = tcp_tuple_hash(t) known (the segment's, hashed once
+ * for both tables). */
+struct tw_rec *tw_lookup_h(const struct tw_table *tw, const struct tcp_tuple *t,
+			   uint32_t th);
 /* Prefetch the bucket of hash h (tcp_tuple_hash), then (once it is in)
  * the first record of its chain: a burst of SYNs looks up a table of tens
  * of millions of records, one or two cache misses each unless they
@@ -114,6 +122,9 @@ void tw_prefetch_rec(const struct tw_table *tw, uint32_t h);
  * other fields zero); NULL when full. */
 struct tw_rec *tw_insert(struct tw_table *tw, const struct tcp_tuple *t,
 			 uint32_t expire_ms);
+/* The same with th = tcp_tuple_hash(t) known (the connection's). */
+struct tw_rec *tw_insert_h(struct tw_table *tw, const struct tcp_tuple *t, uint32_t th,
+			   uint32_t expire_ms);
 
 /* Release a record (RST kill, SYN takeover, eviction). */
 void tw_remove(struct tw_table *tw, struct tw_rec *r);

@@ -2,7 +2,8 @@
 /*
  * The address-pair table of TIME_WAIT records: interning with reference
  * counts, stable ids, release with the last reference, growth of the
- * index, removal from the middle of a probe run, a full table.
+ * index, removal from the middle of a probe run, a full table, a
+ * reference taken on a guessed id (addr_ref_if).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,6 +32,34 @@ test_init_errors(void **state)
 	assert_int_equal(addr_init(&at, ADDR_NIL), -1);
 	assert_int_equal(addr_init(&at, 4), 0);
 	assert_int_equal(addr_count(&at), 0);
+	addr_free(&at);
+}
+
+/* addr_ref_if: a reference on the guessed id only when it is the pair's
+ * live entry (not a never-used id, a released one, another pair's). */
+static void
+test_ref_if(void **state)
+{
+	struct addr_table at;
+	struct addr_pair a = pair(1), b = pair(2);
+	uint32_t ia, ib;
+
+	(void)state;
+	assert_int_equal(addr_init(&at, 8), 0);
+	assert_false(addr_ref_if(&at, 0, &a));          /* nothing taken yet */
+	assert_false(addr_ref_if(&at, ADDR_NIL, &a));
+	ia = addr_get(&at, &a);
+	ib = addr_get(&at, &b);
+	assert_false(addr_ref_if(&at, ia, &b));         /* another pair's id */
+	assert_true(addr_ref_if(&at, ia, &a));
+	/* Two references now: one put keeps the pair. */
+	addr_put(&at, ia);
+	assert_int_equal(addr_find(&at, &a), ia);
+	addr_put(&at, ia);
+	assert_int_equal(addr_find(&at, &a), ADDR_NIL);
+	assert_false(addr_ref_if(&at, ia, &a));         /* released */
+	assert_int_equal(addr_count(&at), 1);
+	addr_put(&at, ib);
 	addr_free(&at);
 }
 
@@ -125,6 +154,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init_errors),
 		cmocka_unit_test(test_refcount),
+		cmocka_unit_test(test_ref_if),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_grow_and_remove),
 	};

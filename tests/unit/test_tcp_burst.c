@@ -5,7 +5,8 @@
  * order: same segments sent, same states, same counters; bursts longer
  * than TCP_BURST_MAX included.  prefetch_min = 0 makes it prefetch for
  * these small tables too; the default (small tables: no prefetch) is
- * checked as well.
+ * checked as well.  tcp_connect() after tcp_lookup() (the hash memo);
+ * tcp_ts_offset's memo.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "tcp/tcp_priv.h"   /* tcp_ts_offset */
 
 #define OPTS_ALL (TCP_OPT_MSS | TCP_OPT_WSCALE | TCP_OPT_SACK_OK | TCP_OPT_TS)
 #define RTT      (10 * H_MS)
@@ -113,11 +115,84 @@ test_burst_same_as_one_by_one(void **state)
 	assert_memory_equal(&one.st, &many.st, sizeof(one.st));
 }
 
+/* tcp_connect() reuses the hash of the tuple the last tcp_lookup() was
+ * of (a client checks a tuple is free, then connects it), and only of
+ * that tuple: a connection opened after a lookup of another tuple, or
+ * with no lookup before, is found under its own hash. */
+static void
+test_connect_after_lookup(void **state)
+{
+	struct harness *h = *state;
+	const struct tcp_listener *l;
+	struct tcp_tuple a = tcp_tuple4(H_LADDR, H_RADDR, 30000, 8080);
+	struct tcp_tuple b = tcp_tuple4(H_LADDR, H_RADDR, 30001, 8080);
+	struct tcp_tuple z;
+	struct tcp_conn *c;
+
+	h_start(h, NULL);
+	l = &h->s.listen[0];
+	memset(&z, 0, sizeof(z));
+	/* Nothing looked up yet (the all-zero tuple included). */
+	c = tcp_connect(&h->s, &z, l->app, l->app_arg, 0, h->now);
+	assert_non_null(c);
+	assert_ptr_equal(tcp_lookup(&h->s, &z), c);
+	/* Lookup of a, connect a. */
+	assert_null(tcp_lookup(&h->s, &a));
+	c = tcp_connect(&h->s, &a, l->app, l->app_arg, 0, h->now);
+	assert_non_null(c);
+	assert_int_equal(c->node.hash, tcp_tuple_hash(&a));
+	/* Lookup of a, connect b. */
+	assert_ptr_equal(tcp_lookup(&h->s, &a), c);
+	c = tcp_connect(&h->s, &b, l->app, l->app_arg, 0, h->now);
+	assert_non_null(c);
+	assert_int_equal(c->node.hash, tcp_tuple_hash(&b));
+	assert_ptr_equal(tcp_lookup(&h->s, &b), c);
+	/* A tuple in use is refused, memo or not. */
+	assert_null(tcp_connect(&h->s, &b, l->app, l->app_arg, 0, h->now));
+	assert_non_null(tcp_lookup(&h->s, &a));
+	assert_null(tcp_connect(&h->s, &b, l->app, l->app_arg, 0, h->now));
+	h_flush(h);
+}
+
+/* tcp_ts_offset remembers its last address pair: the same pair gives the
+ * same offset whatever came between, another pair (or family) its own,
+ * the all-zero pair included before anything was asked. */
+static void
+test_ts_offset_memo(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_tuple z, a1 = tcp_tuple4(H_LADDR, H_RADDR, 30000, 80);
+	struct tcp_tuple a2 = tcp_tuple4(H_LADDR, H_RADDR, 30001, 80);
+	struct tcp_tuple b = tcp_tuple4(H_LADDR, H_RADDR + 1, 30000, 80);
+	uint32_t oz, oa, ob;
+
+	h_start(h, NULL);
+	memset(&z, 0, sizeof(z));
+	oz = tcp_ts_offset(&h->s, &z);
+	oa = tcp_ts_offset(&h->s, &a1);
+	ob = tcp_ts_offset(&h->s, &b);
+	assert_int_not_equal(oa, ob);
+	assert_int_not_equal(oz, oa);
+	assert_int_equal(tcp_ts_offset(&h->s, &a2), oa);    /* ports do not count */
+	assert_int_equal(tcp_ts_offset(&h->s, &a2), oa);    /* twice in a row */
+	assert_int_equal(tcp_ts_offset(&h->s, &b), ob);
+	assert_int_equal(tcp_ts_offset(&h->s, &z), oz);
+	/* A fresh stack with the same seed (no memo) agrees. */
+	h_stop(h);
+	free(h->sent);
+	memset(h, 0, sizeof(*h));
+	h_start(h, NULL);
+	assert_int_equal(tcp_ts_offset(&h->s, &b), ob);
+	assert_int_equal(tcp_ts_offset(&h->s, &a1), oa);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_burst_same_as_one_by_one, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_connect_after_lookup, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_ts_offset_memo, h_setup, h_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

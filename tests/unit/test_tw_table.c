@@ -44,6 +44,33 @@ add(struct tw_table *tw, uint32_t i, uint32_t expire)
 	return tw_insert(tw, &t, expire);
 }
 
+/*
+ * A lookup matches the record's address pair, not only its ports and
+ * hash fingerprint: one record, then 2M tuples with its ports and other
+ * remote addresses, none found.  In a 16-record table (3 buckets, 17-bit
+ * fingerprints) about 10 of them share a bucket and the fingerprint with
+ * the record, so a lookup that trusted those would return it.
+ */
+static void
+test_lookup_other_pair_same_ports(void **state)
+{
+	struct tcp_tuple a = tcp_tuple4(0xc6120001u, 0xc6120002u, 80, 40000);
+	struct tw_table tw;
+	struct tw_rec *r;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	r = tw_insert(&tw, &a, 100);
+	assert_non_null(r);
+	for (uint32_t i = 1; i <= 2000000; i++) {
+		struct tcp_tuple b = tcp_tuple4(0xc6120001u, 0x0a000000u + i, 80, 40000);
+
+		assert_null(tw_lookup(&tw, &b));
+	}
+	assert_ptr_equal(tw_lookup(&tw, &a), r);
+	tw_free(&tw);
+}
+
 static void
 test_init(void **state)
 {
@@ -598,6 +625,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_lookup_other_pair_same_ports),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_address_pairs),
 		cmocka_unit_test(test_block_span),
