@@ -1,65 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# e2e (issue 12): ab -n 2000 -c 50 to http://[2001:2::1]/, the kernel side
-# IPv6 only.  ab speaks HTTP/1.0 without keep-alive, so tcpterm closes each
-# connection after its response and holds TIME_WAIT for IPv6 tuples.
-#   - ab: 2000 complete, 0 failed, no non-2xx;
-#   - tcpterm answered exactly 2000, closed first on each, TIME_WAIT
-#     accounting matches its active closes, nothing left ESTABLISHED; the
-#     kernel holds TIME-WAIT only for the spare connections ab closes
-#     itself at the end;
-#   - a capture of the SYN-ACKs: one from 2001:2::1 per connection tcpterm
-#     opened (the kernel side has no IPv4 address: this is every one).
+# e2e (issue 12): ab.sh over IPv6 -- ab -n 2000 -c 50 to
+# http://[2001:2::1]/ with the kernel side IPv6 only, the same checks (see
+# ab.sh).
 
-set -u
-. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/tests/e2e/ipv6_lib.sh"
-
-tt_e2e_begin ab tcpdump
-tt_up --set tcp.time_wait=600 || tt_abort "tcpterm up and answering HTTP over IPv6 on $TT_IF"
-W=$TT_WORKDIR
-
-read -r base base_open base_rtx < <(tt_baseline \
-	'"%d %d %d" % (c["http_responses"], c["conns_opened"], c["synack_retransmits"])') ||
-	tt_abort "a quiet stats line before ab"
-CAP=$W/synack.pcap
-tt_capture_start "$CAP" "ip6 and tcp and ip6[53] & 0x12 == 0x12" ||
-	tt_abort "tcpdump started"
-tt_ns_run -o "$W/ab.txt" timeout --foreground 60 ab -q -n 2000 -c 50 -s 10 "$TT_URL6"
-rc=$?
-sed -n '/^Server Hostname/,/^Transfer rate/p' "$W/ab.txt"
-tt_check "ab exited 0 (status $rc)" [ "$rc" = 0 ]
-[ "$rc" = 0 ] || tail -n 5 "$W/ab.txt"
-field() { awk -F: -v k="$1" '$1 == k { gsub(/[ \t]/, "", $2); print $2 }' "$W/ab.txt"; }
-complete=$(field 'Complete requests')
-failed=$(field 'Failed requests')
-non2xx=$(field 'Non-2xx responses')
-tt_check "ab: 2000 complete requests (got ${complete:-none})" [ "${complete:-}" = 2000 ]
-tt_check "ab: 0 failed requests (got ${failed:-none})" [ "${failed:-}" = 0 ]
-tt_check "ab: no non-2xx responses (got ${non2xx:-0})" [ -z "$non2xx" ]
-
-tt_wait_quiet
-tt_json_show nonfinal conns_opened http_responses active_closes passive_closes \
-	tw_created tw_syn_accepted TIME_WAIT rsts_sent
-tt_json_check nonfinal "tcpterm answered exactly ab's 2000 requests" \
-	"c['http_responses'] - $base == 2000"
-tt_json_check nonfinal "HTTP/1.0: tcpterm closed first (active_closes >= 2000)" \
-	'c["active_closes"] >= 2000'
-tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
-tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
-tt_json_check nonfinal "the client closed first at most its last 50 connections + the probe" \
-	'c["passive_closes"] <= 51'
-ktw=$(tt_ns_count time-wait)
-pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
-tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
-	[ "$ktw" -le "${pc:--1}" ]
-
-tt_check "the capture holds every packet tcpdump's filter saw" tt_capture_stop
-opened=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["conns_opened"]') - base_open))
-rtx=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["synack_retransmits"]') - base_rtx))
-synack6=$(tt6_pcap_count "$CAP" "ip6 and src host $TT_SERVER_IP6")
-tt_check "one IPv6 SYN-ACK per connection tcpterm opened ($synack6 == $opened + $rtx retransmitted, >= 2000)" \
-	eval '[ "$synack6" = $((opened + rtx)) ] && [ "$opened" -ge 2000 ]'
-tt_stop_and_check_final
-tt_e2e_end
+TT_FAMILY=6 TT_NAME=ipv6_ab exec bash "$(dirname "$0")/ab.sh"

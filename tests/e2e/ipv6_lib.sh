@@ -1,8 +1,10 @@
 # shellcheck shell=bash disable=SC2034
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Helpers shared by the IPv6 e2e tests (ipv6_*.sh, issue 12), on top of
-# scripts/lib.sh.  Sourced, never run.
+# Helpers shared by the IPv6 e2e tests (ipv6_*.sh, issue 12) and the tests
+# that run over either family (fault_close.sh), on top of scripts/lib.sh:
+# capture filters and a per-connection reading of a capture, both families.
+# Sourced, never run.
 #
 # The kernel side of the tap speaks IPv6 only unless the test says
 # otherwise (TT_FAMILY=46 before sourcing: dual stack): it has no IPv4
@@ -21,6 +23,7 @@ TT_URL4=$(tt_url 4)
 TT_BPF6_SYN='ip6 and tcp and ip6[53] & 2 != 0'
 TT_BPF6_FIN='ip6 and tcp and ip6[53] & 1 != 0'
 TT_BPF4_SYN='ip and tcp and tcp[13] & 2 != 0'
+TT_BPF4_FIN='ip and tcp and tcp[13] & 1 != 0'
 
 # tt6_conns PCAP: one line per TCP connection in the capture, split where a
 # new SYN (without ACK) opens one on the same ports:
