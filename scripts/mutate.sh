@@ -66,9 +66,9 @@ out-fin-acked | lib/tcp/tcp_priv.h | return (c->flags & TF_FIN_SENT) && SEQ_GT(c
 out-psh | lib/tcp/tcp_output.c | if (len > 0 && len == left)\n\t\t\tseg.flags \|= TCP_F_PSH; | if (len > 0 && len != left)\n\t\t\tseg.flags \|= TCP_F_PSH; | PSH on the wrong segments
 out-rst-ack | lib/tcp/tcp_output.c | seg.ack = in->seq + in->len + !!(in->flags & TCP_F_SYN) + | seg.ack = in->seq + in->len + | RST reply does not count the SYN
 out-rst-seq | lib/tcp/tcp_output.c | seg.seq = in->ack;\n\t\tseg.flags = TCP_F_RST; | seg.seq = in->ack + 1;\n\t\tseg.flags = TCP_F_RST; | RST reply at SEG.ACK + 1
-out-ka-seq | lib/tcp/tcp_output.c | seg_init(s, c, &seg, TCP_F_ACK, c->snd_una - 1); | seg_init(s, c, &seg, TCP_F_ACK, c->snd_una); | keep-alive probe at snd_una (no answer forced)
+out-ka-seq | lib/tcp/tcp_output.c | seg_init(s, c, &seg, TCP_F_ACK, c->snd_una - 1); | seg_init(s, c, &seg, TCP_F_ACK, c->snd_una); | keep-alive and window probes at snd_una (no answer forced)
 out-rto-cwnd | lib/tcp/tcp_output.c | \tc->cwnd = c->mss;\n\tc->dupacks = 0; | \tc->cwnd = c->ssthresh;\n\tc->dupacks = 0; | cwnd not reset to one segment after an RTO
-out-fin-win | lib/tcp/tcp_output.c | \t\t} else if (fin_due) {\n\t\t\t/* A FIN needs no window (it carries no data). */\n\t\t\tlen = 0; | \t\t} else if (fin_due && wnd > flight) {\n\t\t\tlen = 0; | FIN held back by a full window
+out-fin-win | lib/tcp/tcp_output.c | \t\t\tif (SEQ_GEQ(c->snd_nxt, c->snd_max) &&\n\t\t\t    SEQ_GEQ(c->snd_nxt, c->snd_una + c->snd_wnd))\n\t\t\t\tbreak; | \t\t\tif (0)\n\t\t\t\tbreak; | a new FIN sent through a shut window
 st-abort-flush | lib/tcp/tcp_stack.c | if (s->in_input && !(c->flags & TF_ORPHAN))\n\t\ttcp_output(s, c); | if (0)\n\t\ttcp_output(s, c); | linger-0 abort discards data written in the same callback
 st-orphan-8 | lib/tcp/tcp_stack.c | return s->cfg->orphan_retries ? s->cfg->orphan_retries : 8; | return s->cfg->orphan_retries ? s->cfg->orphan_retries : 7; | orphan_retries 0 means 7
 st-close-fw2 | lib/tcp/tcp_stack.c | \t\t\tc->t_ka = s->now + s->cfg->fin_timeout;\n\t\t\tconn_timer_update(s, c);\n\t\t}\n\t\treturn; | \t\t}\n\t\treturn; | close() after shutdown() in FIN_WAIT_2 never times out
@@ -152,9 +152,11 @@ echo "$total mutations, $stale stale"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tt-mutate.XXXXXX")
 mkdir -p "$WORK/src"
-# The tree as it is (tracked and new files, with uncommitted changes).
+# The tree as it is (tracked and new files, with uncommitted changes).  One
+# tar reads the whole list (xargs would split a long one into several
+# archives, and the extracting tar stops at the first one's end).
 (cd "$SRC" && git ls-files -z --cached --others --exclude-standard |
-	xargs -0 tar -cf - --no-recursion 2>/dev/null) | tar -xf - -C "$WORK/src" ||
+	tar -cf - --no-recursion --null -T - 2>/dev/null) | tar -xf - -C "$WORK/src" ||
 	{ echo "mutate.sh: cannot copy the tree" >&2; exit 2; }
 echo "copy: $WORK/src"
 

@@ -75,6 +75,18 @@ xmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 	tcp_emit(s, c, seg, seg->len ? fill_from_app : NULL, &f);
 }
 
+/* Linux's tcp_xmit_probe_skb, for keep-alive and zero-window probes alike
+ * (RFC 9293 3.8.4, 3.8.6.1): no data, SEG.SEQ = SND.UNA - 1, an old
+ * sequence number the peer must answer with an ACK (and its window). */
+static void
+send_probe(struct tcp_stack *s, struct tcp_conn *c)
+{
+	struct tcp_seg seg;
+
+	seg_init(s, c, &seg, TCP_F_ACK, c->snd_una - 1);
+	xmit(s, c, &seg, 0);
+}
+
 static void
 count_retransmit(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
@@ -142,7 +154,15 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 			if (sacked)
 				len = tcp_sack_clip(c, c->snd_nxt, len);
 		} else if (fin_due) {
-			/* A FIN needs no window (it carries no data). */
+			/* A new FIN takes a sequence number inside the peer's
+			 * window, as Linux's tcp_snd_wnd_test counts it (end_seq
+			 * includes the FIN): behind a shut window it waits, and
+			 * the persist timer probes.  A FIN sent before goes
+			 * again whatever the window (tcp_retransmit_skb always
+			 * sends the segment at snd_una). */
+			if (SEQ_GEQ(c->snd_nxt, c->snd_max) &&
+			    SEQ_GEQ(c->snd_nxt, c->snd_una + c->snd_wnd))
+				break;
 			len = 0;
 		} else {
 			break;
@@ -151,8 +171,10 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 		seg.len = len;
 		if (len > 0 && len == left)
 			seg.flags |= TCP_F_PSH;
-		if ((c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end)
-			seg.flags |= TCP_F_FIN;
+		if ((c->flags & TF_FIN_QUEUED) && c->snd_nxt + len == c->snd_end &&
+		    (SEQ_LT(seg.seq, c->snd_max) ||
+		     SEQ_LT(c->snd_nxt + len, c->snd_una + c->snd_wnd)))
+			seg.flags |= TCP_F_FIN;   /* (a new one only inside the window) */
 		if (SEQ_LT(seg.seq, c->snd_max)) {
 			count_retransmit(s, c, &seg);
 			if (sacked)
@@ -187,7 +209,7 @@ tcp_output(struct tcp_stack *s, struct tcp_conn *c)
 	 * expiry sends the window probe (RFC 9293 3.8.6.1), else a peer
 	 * that shut its window with nothing in flight stalls us forever. */
 	if (c->t_rtx == 0 && (c->snd_nxt != c->snd_una ||
-			      (c->snd_wnd == 0 && SEQ_LT(c->snd_nxt, c->snd_end))))
+			      (c->snd_wnd == 0 && tcp_send_waiting(c))))
 		tcp_arm_rto(s, c);
 	else
 		conn_timer_update(s, c);
@@ -389,12 +411,7 @@ tcp_send_rst_reply(struct tcp_stack *s, const struct tcp_seg *in)
 void
 tcp_send_keepalive_probe(struct tcp_stack *s, struct tcp_conn *c)
 {
-	struct tcp_seg seg;
-
-	/* RFC 9293 3.8.4: a segment with SEG.SEQ = SND.NXT-1 and no data
-	 * makes the peer answer with an ACK. */
-	seg_init(s, c, &seg, TCP_F_ACK, c->snd_una - 1);
-	xmit(s, c, &seg, 0);
+	send_probe(s, c);
 	TT_INC(s->st, keepalive_probes);
 }
 
@@ -422,20 +439,13 @@ tcp_retransmit(struct tcp_stack *s, struct tcp_conn *c)
 	c->t_rtx = 0;
 	tcp_tlp_recovery(c);          /* RTO recovery: no probe */
 	tcp_output(s, c);
-	if (c->snd_nxt == c->snd_una && SEQ_LT(c->snd_nxt, c->snd_end)) {
-		/* Zero window with data waiting: RFC 9293 3.8.6.1 window probe,
-		 * one byte beyond the window, on the RTO schedule. */
-		struct tcp_seg seg;
-
-		seg_init(s, c, &seg, TCP_F_ACK, c->snd_nxt);
-		seg.len = 1;
-		xmit(s, c, &seg, seg.seq - (c->iss + 1));
-		/* snd_nxt stays: a peer with a shut window drops the byte, and
-		 * when the window opens the data must restart at snd_una, not
-		 * after a hole (BSD pulls snd_nxt back the same way).  snd_max
-		 * covers it so an ACK of the byte is acceptable. */
-		if (SEQ_GT(c->snd_nxt + 1, c->snd_max))
-			c->snd_max = c->snd_nxt + 1;
+	if (c->snd_nxt == c->snd_una && tcp_send_waiting(c)) {
+		/* Zero window with data or a FIN waiting: the window probe of
+		 * RFC 9293 3.8.6.1 on the RTO schedule, as Linux sends it
+		 * (tcp_write_wakeup -> tcp_xmit_probe_skb): no data, sequence
+		 * snd_una - 1, which the peer must answer with an ACK
+		 * carrying its window. */
+		send_probe(s, c);
 		tcp_arm_rto(s, c);
 	}
 }

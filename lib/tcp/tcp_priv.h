@@ -26,6 +26,15 @@
 #define TCP_RST_MAX_PER_INPUT 1
 #define TCP_TIMER_BUDGET      1024    /* timer callbacks per poll */
 
+/* Something not sent yet: data beyond snd_nxt, or a FIN never sent
+ * (what a shut window holds back, and the persist timer probes for). */
+static inline bool
+tcp_send_waiting(const struct tcp_conn *c)
+{
+	return SEQ_LT(c->snd_nxt, c->snd_end) ||
+		(c->flags & (TF_FIN_QUEUED | TF_FIN_SENT)) == TF_FIN_QUEUED;
+}
+
 /* The MSS a peer that sent none may be sent (RFC 9293 3.7.1). */
 static inline uint16_t
 tcp_default_mss(const struct tcp_tuple *t)
