@@ -225,25 +225,41 @@ void
 capture_tx(struct capture_lcore *cl, uint16_t port, uint16_t queue, const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh;
-	const struct rte_ipv4_hdr *ip;
 	const struct rte_tcp_hdr *th;
 	struct tcp_tuple t;
-	uint32_t ihl;
 
-	/* Frames we built ourselves: one segment, headers in place. */
-	if (m->data_len < sizeof(*eh) + sizeof(*ip) + sizeof(*th))
+	/* Frames we built ourselves: one segment, headers in place (IPv6
+	 * without extension headers). */
+	if (m->data_len < sizeof(*eh) + sizeof(struct rte_ipv4_hdr) + sizeof(*th))
 		return;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
+	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(eh + 1);
+		uint32_t ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
+
+		if (ip->next_proto_id != IPPROTO_TCP ||
+		    m->data_len < sizeof(*eh) + ihl + sizeof(*th))
+			return;
+		th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + ihl);
+		t = tcp_tuple4(rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
+			       rte_be_to_cpu_16(th->src_port), rte_be_to_cpu_16(th->dst_port));
+	} else if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(eh + 1);
+
+		if (ip6->proto != IPPROTO_TCP ||
+		    m->data_len < sizeof(*eh) + sizeof(*ip6) + sizeof(*th))
+			return;
+		th = (const struct rte_tcp_hdr *)(ip6 + 1);
+		/* As the stack's tuples: local (our source) first, zeroed. */
+		memset(&t, 0, sizeof(t));
+		t.v6 = 1;
+		memcpy(t.laddr.v6, ip6->src_addr, 16);
+		memcpy(t.raddr.v6, ip6->dst_addr, 16);
+		t.lport = rte_be_to_cpu_16(th->src_port);
+		t.rport = rte_be_to_cpu_16(th->dst_port);
+	} else {
 		return;
-	ip = (const struct rte_ipv4_hdr *)(eh + 1);
-	ihl = (uint32_t)(ip->version_ihl & 0x0f) * 4;
-	if (ip->next_proto_id != IPPROTO_TCP ||
-	    m->data_len < sizeof(*eh) + ihl + sizeof(*th))
-		return;
-	th = (const struct rte_tcp_hdr *)((const uint8_t *)ip + ihl);
-	t = tcp_tuple4(rte_be_to_cpu_32(ip->src_addr), rte_be_to_cpu_32(ip->dst_addr),
-		       rte_be_to_cpu_16(th->src_port), rte_be_to_cpu_16(th->dst_port));
+	}
 	cap_packet(cl, port, queue, m, &t, RTE_PCAPNG_DIRECTION_OUT);
 }
 

@@ -35,7 +35,7 @@ struct capture_lcore *capture_lcore(unsigned idx);
 /* A TCP segment received on port/queue (t: local = destination). */
 void capture_rx(struct capture_lcore *cl, uint16_t port, uint16_t queue,
 		const struct rte_mbuf *m, const struct tcp_tuple *t);
-/* A frame about to be sent on port/queue (TCP over IPv4 is looked at,
+/* A frame about to be sent on port/queue (TCP over IPv4 or IPv6 is looked at,
  * anything else ignored). */
 void capture_tx(struct capture_lcore *cl, uint16_t port, uint16_t queue,
 		const struct rte_mbuf *m);

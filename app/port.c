@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Ports: one RX and one TX queue per worker lcore on every configured port,
- * RSS over IPv4/TCP where the PMD offers it, checksum offloads where
- * offered.
+ * RSS over IPv4/TCP and IPv6/TCP where the PMD offers it, checksum offloads
+ * where offered, the multicast IPv6 Neighbor Discovery needs.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <rte_cycles.h>
 #include <rte_eth_ring.h>
@@ -27,6 +29,32 @@ port_cap_mss(struct tt_app *app, uint16_t port)
 	printf("port %u: MTU %u caps tcp.mss %u to %u\n", port, mtu,
 	       app->cfg.tcp.mss, mtu - TT_MSS_OVERHEAD);
 	app->cfg.tcp.mss = (uint16_t)(mtu - TT_MSS_OVERHEAD);
+}
+
+/*
+ * Neighbor Discovery arrives on multicast MACs (RFC 2464 7): solicitations
+ * for our addresses on their solicited-node groups' 33:33:ff:xx:xx:xx, DAD
+ * answers on all-nodes'.  All multicast where the PMD can (so the client's
+ * source range is covered whatever its size), else the groups of the
+ * port's two addresses.  net_ring, net_null and net_memif filter nothing
+ * and support neither call: -ENOTSUP there is fine.
+ */
+static void
+port_enable_nd_multicast(uint16_t port, const struct net_if *nif)
+{
+	struct rte_ether_addr mc[3] = {
+		{{ 0x33, 0x33, 0xff, nif->ip6[13], nif->ip6[14], nif->ip6[15] }},
+		{{ 0x33, 0x33, 0xff, nif->ip6_ll[13], nif->ip6_ll[14], nif->ip6_ll[15] }},
+		{{ 0x33, 0x33, 0, 0, 0, 1 }},
+	};
+	int rc = rte_eth_allmulticast_enable(port);
+
+	if (rc == 0)
+		return;
+	rc = rte_eth_dev_set_mc_addr_list(port, mc, RTE_DIM(mc));
+	if (rc != 0 && rc != -ENOTSUP)
+		printf("port %u: cannot enable IPv6 multicast (%s): Neighbor Discovery "
+		       "may not see solicitations\n", port, strerror(-rc));
 }
 
 static int
@@ -54,7 +82,8 @@ port_setup(struct tt_app *app, unsigned pi)
 	}
 	memset(&conf, 0, sizeof(conf));
 	rss_hf = info.flow_type_rss_offloads &
-		(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP);
+		(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+		 RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_TCP);
 	if (nq > 1 && rss_hf != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = rss_hf;
@@ -121,6 +150,15 @@ port_setup(struct tt_app *app, unsigned pi)
 		nif->ip = pc->ip;
 		nif->netmask = pc->prefix_len ? ~0u << (32 - pc->prefix_len) : 0;
 		nif->gateway = pc->gateway;
+		nif->has_ip6 = pc->has_ip6;
+		if (pc->has_ip6) {
+			memcpy(nif->ip6, pc->ip6, 16);
+			nif->prefix6_len = pc->prefix6_len;
+			net_ip6_link_local(&nif->mac, nif->ip6_ll);
+		}
+		nif->has_gateway6 = pc->has_gateway6;
+		if (pc->has_gateway6)
+			memcpy(nif->gateway6, pc->gateway6, 16);
 		nif->rx_cksum_offload = (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) != 0;
 		nif->tx_ip_cksum_offload = (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) != 0;
 		nif->tx_tcp_cksum_offload = (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) != 0;
@@ -129,6 +167,8 @@ port_setup(struct tt_app *app, unsigned pi)
 		w->port_ids[pi] = port;
 		w->n_ports = app->n_ports;
 	}
+	if (pc->has_ip6)
+		port_enable_nd_multicast(port, &app->workers[0]->nif[pi]);
 	{
 		struct rte_ether_addr mac;
 		char macs[RTE_ETHER_ADDR_FMT_SIZE];
@@ -142,6 +182,16 @@ port_setup(struct tt_app *app, unsigned pi)
 		       (nq > 1 ? "not offered (flows are split by the PMD/kernel)" : "off (one queue)"),
 		       (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_CKSUM) ? "on" : "off",
 		       (conf.txmode.offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM) ? "on" : "off");
+		if (pc->has_ip6) {
+			char a[INET6_ADDRSTRLEN], ll[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
+
+			inet_ntop(AF_INET6, pc->ip6, a, sizeof(a));
+			inet_ntop(AF_INET6, app->workers[0]->nif[pi].ip6_ll, ll, sizeof(ll));
+			if (pc->has_gateway6)
+				inet_ntop(AF_INET6, pc->gateway6, gw, sizeof(gw));
+			printf("port %u: ip6 %s/%u, link-local %s, gateway6 %s\n", port, a,
+			       pc->prefix6_len, ll, pc->has_gateway6 ? gw : "none");
+		}
 	}
 	return 0;
 }

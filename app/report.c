@@ -186,7 +186,9 @@ drops(const struct tt_stats *s)
 	return s->c[TT_C_drop_short] + s->c[TT_C_drop_bad_header] + s->c[TT_C_drop_bad_cksum] +
 		s->c[TT_C_drop_ip_fragment] + s->c[TT_C_drop_not_ours] +
 		s->c[TT_C_drop_no_listener] + s->c[TT_C_drop_no_conn] +
-		s->c[TT_C_drop_no_arp] + s->c[TT_C_tx_ring_full] + s->c[TT_C_mbuf_alloc_failed];
+		s->c[TT_C_drop_no_arp] + s->c[TT_C_tx_ring_full] + s->c[TT_C_mbuf_alloc_failed] +
+		s->c[TT_C_drop_ip6_ext] + s->c[TT_C_drop_nd_invalid] + s->c[TT_C_drop_no_nd] +
+		s->c[TT_C_drop_no_route6];
 }
 
 static void

@@ -110,16 +110,26 @@ worker_conn_end(void *arg, const struct tcp_conn *c, enum tcp_close_reason why)
 		capture_conn_end(w->cap, c, why);
 }
 
-/* The stack's xmit: pick the port that owns the source address. */
+/* The stack's xmit: pick the port that owns the source address (of the
+ * tuple's family). */
 static void
 worker_xmit(void *arg, const struct tcp_seg *seg, tcp_fill_fn fill, void *fill_arg)
 {
 	struct worker *w = arg;
 
-	for (unsigned p = 0; p < w->n_ports; p++) {
-		if (net_is_local(&w->nif[p], seg->t.laddr.v4)) {
-			net_send_tcp(&w->nif[p], seg, fill, fill_arg, w->now);
-			return;
+	if (unlikely(seg->t.v6)) {
+		for (unsigned p = 0; p < w->n_ports; p++) {
+			if (net_is_local6(&w->nif[p], seg->t.laddr.v6)) {
+				net_send_tcp(&w->nif[p], seg, fill, fill_arg, w->now);
+				return;
+			}
+		}
+	} else {
+		for (unsigned p = 0; p < w->n_ports; p++) {
+			if (net_is_local(&w->nif[p], seg->t.laddr.v4)) {
+				net_send_tcp(&w->nif[p], seg, fill, fill_arg, w->now);
+				return;
+			}
 		}
 	}
 	TT_INC(&w->st, drop_not_ours);

@@ -35,6 +35,25 @@ BENCH_TARGETS=198.18.1.1:80
 BENCH_SRC_PORTS=1024-65535
 BENCH_TUPLES=$((BENCH_N_SRC_IPS * 64512))
 
+# More tcpterm options for each side (bench_ipv6 sets them).
+BENCH_SERVER_ARGS=()
+BENCH_CLIENT_ARGS=()
+
+# bench_ipv6: the same tuple space over IPv6 (issue 12), in 2001:2:1::/64
+# (RFC 5180): both ports keep their IPv4 address and get an IPv6 one, the
+# client sends from 4096 IPv6 addresses (2001:2:1::1:0-2001:2:1::1:fff,
+# ends differing in the last 32 bits) x the same ports to [2001:2:1::1]:80,
+# so 264M IPv6 4-tuples.
+bench_ipv6()
+{
+	BENCH_SERVER_IP6=2001:2:1::1/64
+	BENCH_CLIENT_IP6=2001:2:1::2/64
+	BENCH_SRC_IPS=${BENCH_SRC_IPS6:-2001:2:1::1:0-2001:2:1::1:fff}
+	BENCH_TARGETS=[2001:2:1::1]:80
+	BENCH_SERVER_ARGS=(--set "port0.ip6=$BENCH_SERVER_IP6")
+	BENCH_CLIENT_ARGS=(--set "port0.ip6=$BENCH_CLIENT_IP6")
+}
+
 BENCH_SERVER_PID=
 BENCH_CLIENT_PID=
 BENCH_EXTRA_NS=()
@@ -139,7 +158,8 @@ bench_server_start()
 		--vdev="net_memif0,role=server,socket=$BENCH_SOCK,socket-abstract=no" \
 		-- -c "$TT_SOURCE_DIR/config/memif-server.conf" \
 		--set "port0.ip=$BENCH_SERVER_IP" \
-		--set "http.listen=$BENCH_LISTEN" --stats-json "$json" "$@"
+		--set "http.listen=$BENCH_LISTEN" "${BENCH_SERVER_ARGS[@]}" \
+		--stats-json "$json" "$@"
 	echo "$TCPTERM $*" >>"$TT_WORKDIR/commands"
 	"$TCPTERM" "$@" >"$log" 2>&1 </dev/null &
 	TT_SERVER_PID=$!
@@ -163,7 +183,7 @@ bench_client_start()
 		--set "client.src_ip=$BENCH_SRC_IPS" \
 		--set "client.targets=$BENCH_TARGETS" \
 		--set "client.src_ports=$BENCH_SRC_PORTS" \
-		--set client.closer=server --stats-json "$json" "$@"
+		--set client.closer=server "${BENCH_CLIENT_ARGS[@]}" --stats-json "$json" "$@"
 	echo "$TCPTERM $*" >>"$TT_WORKDIR/commands"
 	"$TCPTERM" "$@" >"$log" 2>&1 </dev/null &
 	BENCH_CLIENT_PID=$!

@@ -9,7 +9,7 @@
 # (pinned to CPU 1) over a veth pair between two namespaces.
 #
 #   sudo bash bench/cps.sh [--seconds N] [--no-linux] [--perf] [--concurrency N]
-#                          [--lcores N]
+#                          [--lcores N] [--ipv6]
 #
 # Prints a table of median connections/s, packets/s and busy TSC cycles
 # per connection on each side (cycles of the polls that did work, counted
@@ -18,6 +18,10 @@
 # 4 s with perf (this perturbs the figures a little) and keeps the reports.
 # --lcores N runs N server and N client lcores over N memif queue pairs
 # (bench_lib.sh bench_lcores; concurrency is per client lcore).
+# --ipv6 measures the same over IPv6 tuples (bench_ipv6 in bench_lib.sh:
+# 4096 client source addresses x 64512 ports to [2001:2:1::1]:80) and the
+# Linux baseline over IPv6 (2001:2::1/2::2 on the veth pair); the result
+# is bench/results/cps-ipv6-DATE.json.
 
 set -u
 . "$(dirname "$0")/bench_lib.sh"
@@ -27,6 +31,7 @@ LINUX=1
 PERF=0
 CONC=1000
 LCORES=1
+IPV6=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) SECS=$2; shift 2 ;;
@@ -34,8 +39,9 @@ while [ $# -gt 0 ]; do
 	--perf) PERF=1; shift ;;
 	--concurrency) CONC=$2; shift 2 ;;
 	--lcores) LCORES=$2; shift 2 ;;
-	-h|--help) sed -n '3,21p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--seconds N] [--no-linux] [--perf] [--concurrency N] [--lcores N]" >&2; exit 2 ;;
+	--ipv6) IPV6=1; shift ;;
+	-h|--help) sed -n '3,25p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--no-linux] [--perf] [--concurrency N] [--lcores N] [--ipv6]" >&2; exit 2 ;;
 	esac
 done
 
@@ -49,10 +55,16 @@ bench_begin "${TOOLS[@]}"
 bench_mem_init
 TSC_HZ=$(bench_tsc_hz)
 OUT=$BENCH_RESULTS/cps-$BENCH_STAMP.json
+FAMILY=4
+if [ $IPV6 = 1 ]; then
+	bench_ipv6
+	OUT=$BENCH_RESULTS/cps-ipv6-$BENCH_STAMP.json
+	FAMILY=6
+fi
 W=$TT_WORKDIR
 
 # ------------------------------------------------------------ tcpterm pair
-bench_log "tcpterm pair over net_memif, ${SECS}s, $LCORES+$LCORES lcores, server closing (EAL memory: $BENCH_MEM)"
+bench_log "tcpterm pair over net_memif, IPv$FAMILY, ${SECS}s, $LCORES+$LCORES lcores, server closing (EAL memory: $BENCH_MEM)"
 [ "$LCORES" -gt 1 ] && bench_lcores "$LCORES"
 # TIME_WAIT: the client's 264M tuples (bench_lib.sh) do not come back
 # within the run, so the server keeps one record per connection: 32M
@@ -71,8 +83,12 @@ if [ $PERF = 1 ]; then
 	bench_perf "$BENCH_CLIENT_PID" 4 "$W/perf-client.txt"
 fi
 bench_pair_finish
-[ "$BENCH_CLIENT_RC" = 0 ] || bench_log "warning: client exited $BENCH_CLIENT_RC"
-[ "$TT_SERVER_RC" = 0 ] || bench_log "warning: server exited $TT_SERVER_RC"
+# A side that did not exit cleanly makes the figures meaningless: no
+# table, no result file, a failing exit status.
+if [ "$BENCH_CLIENT_RC" != 0 ] || [ "$TT_SERVER_RC" != 0 ]; then
+	bench_log "error: client exited $BENCH_CLIENT_RC, server $TT_SERVER_RC: no result written"
+	exit 1
+fi
 
 # ------------------------------------------------------------ Linux
 cpu_ticks()	# CPU: "busy total" jiffies from /proc/stat
@@ -87,10 +103,20 @@ veth_pkts()	# packets received + sent on the server-side veth
 		"/sys/class/net/$VS/statistics/tx_packets" | awk '{ s += $1 } END { print s }'
 }
 
-_nginx_up() { ip netns exec "$NS_C" curl -s -o /dev/null -m 1 http://198.18.0.1/; }
+# The Linux pair's addresses: nginx's side .1, wrk's side .2, in the
+# family measured (nodad: usable at once, RFC 4862 5.4).
+if [ $IPV6 = 1 ]; then
+	TT_FAMILY=6	# tt_netns_add leaves IPv6 on (quiet: no RS, no DAD)
+	L_SRV=2001:2::1 L_CLI=2001:2::2 L_LEN=64 L_URL=http://[2001:2::1]/
+	L_LISTEN=[2001:2::1]:80 L_ADDR_OPT=nodad
+else
+	L_SRV=198.18.0.1 L_CLI=198.18.0.2 L_LEN=24 L_URL=http://198.18.0.1/
+	L_LISTEN=198.18.0.1:80 L_ADDR_OPT=
+fi
+_nginx_up() { ip netns exec "$NS_C" curl -g -s -o /dev/null -m 1 "$L_URL"; }
 
 if [ $LINUX = 1 ]; then
-	bench_log "Linux baseline: nginx on CPU 0, wrk -t1 -c64 on CPU 1, veth, ${SECS}s"
+	bench_log "Linux baseline: nginx on CPU 0, wrk -t1 -c64 on CPU 1, veth, IPv$FAMILY, ${SECS}s"
 	NS_C=${TT_NS}c
 	VS=vbs$TT_ID
 	VC=vbc$TT_ID
@@ -100,8 +126,8 @@ if [ $LINUX = 1 ]; then
 	ip -n "$NS_C" link set lo up
 	ip link add "$VS" type veth peer name "$VC" &&
 		ip link set "$VS" netns "$TT_NS" && ip link set "$VC" netns "$NS_C" &&
-		ip -n "$TT_NS" addr add 198.18.0.1/24 dev "$VS" &&
-		ip -n "$NS_C" addr add 198.18.0.2/24 dev "$VC" &&
+		ip -n "$TT_NS" addr add "$L_SRV/$L_LEN" dev "$VS" $L_ADDR_OPT &&
+		ip -n "$NS_C" addr add "$L_CLI/$L_LEN" dev "$VC" $L_ADDR_OPT &&
 		ip -n "$TT_NS" link set "$VS" up && ip -n "$NS_C" link set "$VC" up ||
 		tt_die "veth setup failed"
 	ip netns exec "$TT_NS" sysctl -qw net.core.somaxconn=4096 \
@@ -118,7 +144,7 @@ if [ $LINUX = 1 ]; then
 		access_log off;
 		keepalive_requests 1000;
 		server {
-			listen 198.18.0.1:80 backlog=4096;
+			listen $L_LISTEN backlog=4096;
 			location / { default_type text/plain; return 200 "$BODY"; }
 		}
 	}
@@ -129,9 +155,9 @@ if [ $LINUX = 1 ]; then
 	read -r b0 t0 < <(cpu_ticks 0)
 	read -r b1 t1 < <(cpu_ticks 1)
 	p0=$(veth_pkts)
-	echo "taskset -c 1 ip netns exec $NS_C wrk -t1 -c64 -d${SECS}s -H 'Connection: close' http://198.18.0.1/" >>"$W/commands"
+	echo "taskset -c 1 ip netns exec $NS_C wrk -t1 -c64 -d${SECS}s -H 'Connection: close' $L_URL" >>"$W/commands"
 	tt_run -o "$W/wrk.txt" taskset -c 1 ip netns exec "$NS_C" \
-		wrk -t1 -c64 -d"${SECS}s" -H 'Connection: close' http://198.18.0.1/
+		wrk -t1 -c64 -d"${SECS}s" -H 'Connection: close' "$L_URL"
 	read -r b0e t0e < <(cpu_ticks 0)
 	read -r b1e t1e < <(cpu_ticks 1)
 	p1=$(veth_pkts)
@@ -166,7 +192,7 @@ fi
 python3 "$BENCH_PY" cps --server "$W/server.json" --client "$W/client.json" \
 	--tsc-hz "$TSC_HZ" --linux "$W/linux.json" --out "$OUT" \
 	--meta "seconds=$SECS" --meta "concurrency=$CONC" --meta "eal_mem=$BENCH_MEM" \
-	--meta "perf=$PERF" --meta "lcores=$LCORES" --meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
+	--meta "perf=$PERF" --meta "lcores=$LCORES" --meta "family=$FAMILY" --meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
 for f in perf-server perf-client; do
 	if [ -s "$W/$f.txt" ]; then
 		cp "$W/$f.txt" "$BENCH_RESULTS/cps-$BENCH_STAMP-$f.txt"

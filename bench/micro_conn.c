@@ -383,7 +383,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&ri, 0, sizeof(ri));
-	if (tuple_pool_init(&tuples, &cfg.client, MC_CLIENT_IP, 0, 1, &ri, err,
+	if (tuple_pool_init(&tuples, &cfg.client, MC_CLIENT_IP, NULL, 0, 1, &ri, err,
 			    sizeof(err)) < 0) {
 		fprintf(stderr, "micro_conn: %s\n", err);
 		return 1;

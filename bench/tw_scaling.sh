@@ -8,7 +8,7 @@
 # and the worst expiry lateness that the stats samples can show.
 #
 #   sudo bash bench/tw_scaling.sh [--seconds N] [--rate N] [--interval S]
-#                                 [--time-wait S] [--max-tw N]
+#                                 [--time-wait S] [--max-tw N] [--ipv6]
 #
 # --rate caps the client's connections/s (0 = as fast as it goes).  The
 # client has 4096 source addresses x 64512 ports = 264M tuples
@@ -19,6 +19,10 @@
 # start and its record ring (26.2 bytes per record of N) is all resident
 # once it has gone round, so keep N near what the run holds (e.g. 61M for
 # 1M/s) for bytes/record: the figure is per record held.
+# --ipv6: the same over IPv6 tuples (bench_ipv6 in bench_lib.sh: 4096
+# client addresses in 2001:2:1::/64 x 64512 ports): a record stores an
+# index into the lcore's address-pair table, not the addresses, so bytes
+# per record should be what IPv4 gives.  Result: tw_scaling-ipv6-DATE.json.
 # Writes bench/results/tw_scaling-DATE.json; bench/plot.sh FILE draws it.
 
 set -u
@@ -29,6 +33,7 @@ RATE=0
 IVL=1
 TW=60
 TWCAP=25165824
+IPV6=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seconds) SECS=$2; shift 2 ;;
@@ -36,8 +41,9 @@ while [ $# -gt 0 ]; do
 	--interval) IVL=$2; shift 2 ;;
 	--time-wait) TW=$2; shift 2 ;;
 	--max-tw) TWCAP=$2; shift 2 ;;
-	-h|--help) sed -n '3,20p' "$0"; exit 0 ;;
-	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S] [--max-tw N]" >&2; exit 2 ;;
+	--ipv6) IPV6=1; shift ;;
+	-h|--help) sed -n '3,26p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S] [--max-tw N] [--ipv6]" >&2; exit 2 ;;
 	esac
 done
 
@@ -45,6 +51,12 @@ bench_begin
 bench_mem_init
 W=$TT_WORKDIR
 OUT=$BENCH_RESULTS/tw_scaling-$BENCH_STAMP.json
+FAMILY=4
+if [ $IPV6 = 1 ]; then
+	bench_ipv6
+	OUT=$BENCH_RESULTS/tw_scaling-ipv6-$BENCH_STAMP.json
+	FAMILY=6
+fi
 
 # Baseline: the same server without a TIME_WAIT table (max_tw_buckets = 0),
 # so that RSS(run) - RSS(baseline) is what the records and their index cost.
@@ -56,7 +68,7 @@ BASE_RSS=$(bench_rss_kb "$BENCH_SERVER_PID")
 tt_server_stop 30
 rm -f "$BENCH_SOCK"
 
-bench_log "server with max_tw_buckets $TWCAP, time_wait ${TW}s; client ${SECS}s, rate $RATE (0 = max)"
+bench_log "server with max_tw_buckets $TWCAP, time_wait ${TW}s; client ${SECS}s, rate $RATE (0 = max), IPv$FAMILY"
 bench_server_start "$W/server.json" "$W/server.log" \
 	--set tcp.max_tw_buckets=$TWCAP --set tcp.time_wait="$TW" \
 	--set general.stats_interval="$IVL" || { tt_server_log_tail; exit 1; }
@@ -82,7 +94,7 @@ bench_pair_finish
 python3 "$BENCH_PY" tw --server "$W/server.json" --rss "$W/rss.txt" \
 	--base-rss "$BASE_RSS" --time-wait "$TW" --out "$OUT" \
 	--meta "seconds=$SECS" --meta "rate=$RATE" --meta "eal_mem=$BENCH_MEM" \
-	--meta "max_tw_buckets=$TWCAP" --meta "tuples=$BENCH_TUPLES" \
+	--meta "max_tw_buckets=$TWCAP" --meta "tuples=$BENCH_TUPLES" --meta "family=$FAMILY" \
 	--meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1
 if command -v gnuplot >/dev/null 2>&1; then
 	bash "$BENCH_DIR/plot.sh" "$OUT"

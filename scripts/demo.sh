@@ -10,6 +10,10 @@
 # included.
 #
 #   bash scripts/demo.sh          (as root; others: sudo bash scripts/demo.sh)
+#   bash scripts/demo.sh --ipv6   the same over IPv6: tcpterm at 2001:2::1
+#                                 (config/tap-ipv6.conf), the kernel side
+#                                 2001:2::2/64 only, curl -6 and wrk to
+#                                 http://[2001:2::1]/
 #
 # Environment: TT_DEMO_SECONDS (wrk duration, 10), TT_DEMO_CONNS (64),
 # TT_LCORES (EAL -l, 0), TT_EAL_EXTRA (more EAL arguments), TT_KEEP=1 to
@@ -21,9 +25,29 @@ TT_NAME=demo
 # shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+IPV6=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--ipv6) IPV6=1; shift ;;
+	-h|--help) sed -n '3,20p' "$0"; exit 0 ;;
+	*) echo "usage: $0 [--ipv6]" >&2; exit 2 ;;
+	esac
+done
 SECS=${TT_DEMO_SECONDS:-10}
 CONNS=${TT_DEMO_CONNS:-64}
-URL=http://$TT_SERVER_IP/
+CURL_OPTS=()
+if [ $IPV6 = 1 ]; then
+	# The kernel side speaks IPv6 only, so everything below is IPv6.
+	TT_FAMILY=6
+	TT_CONF=$TT_SOURCE_DIR/config/tap-ipv6.conf
+	CURL_OPTS=(-6 -g)
+	SERVER=$TT_SERVER_IP6
+	KERNEL=$TT_KERNEL_IP6
+else
+	SERVER=$TT_SERVER_IP
+	KERNEL=$TT_KERNEL_IP
+fi
+URL=$(tt_url)
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -61,11 +85,14 @@ if ! tt_up --duration $((SECS + 60)); then
 	tt_server_log_tail
 	tt_die "tcpterm did not come up (log: $TT_SERVER_LOG)"
 fi
-echo "tcpterm $TT_SERVER_IP answers; kernel side $TT_KERNEL_IP in $TT_NS"
+echo "tcpterm $SERVER answers; kernel side $KERNEL in $TT_NS"
+if [ $IPV6 = 1 ]; then
+	echo "neighbour discovery: the kernel has $SERVER at $(tt_ns_neigh6 "$SERVER")"
+fi
 echo "command: $(cat "$TT_WORKDIR/tcpterm.cmd")"
 
 step "curl $URL"
-tt_ns curl -sS -m 5 -i "$URL"
+tt_ns curl "${CURL_OPTS[@]}" -sS -m 5 -i "$URL"
 echo
 
 step "wrk -t1 -c$CONNS -d${SECS}s -H 'Connection: close' $URL"

@@ -10,7 +10,8 @@
 # namespace, interface and DPDK runtime files it named; bounded polling
 # instead of sleeps; and small python3 readers for tcpterm's --stats-json.
 #
-# Only 198.18.0.0/15 (RFC 2544 benchmarking range) is used.
+# Only 198.18.0.0/15 (RFC 2544 benchmarking range) and, for IPv6,
+# 2001:2::/48 (RFC 5180) are used.
 
 [ -n "${TT_LIB_LOADED:-}" ] && return 0
 TT_LIB_LOADED=1
@@ -26,6 +27,15 @@ TT_SERVER_IP=${TT_SERVER_IP:-198.18.0.1}
 TT_KERNEL_IP=${TT_KERNEL_IP:-198.18.0.2}
 TT_PREFIXLEN=${TT_PREFIXLEN:-24}
 TT_CONF=${TT_CONF:-$TT_SOURCE_DIR/config/tap.conf}
+# IPv6 (issue 12): tcpterm's port gets 2001:2::1/64 (--set port0.ip6), the
+# kernel end of the tap 2001:2::2/64.  TT_FAMILY says which families the
+# kernel side speaks: 4 (the default: IPv6 off in the namespace), 6 (IPv6
+# only: no IPv4 address, so every connection is an IPv6 one) or 46 (dual
+# stack: both addresses, both probed).
+TT_SERVER_IP6=${TT_SERVER_IP6:-2001:2::1}
+TT_KERNEL_IP6=${TT_KERNEL_IP6:-2001:2::2}
+TT_PREFIXLEN6=${TT_PREFIXLEN6:-64}
+TT_FAMILY=${TT_FAMILY:-4}
 TCPTERM=${TCPTERM:-$TT_SOURCE_DIR/build/app/tcpterm}
 TT_LCORES=${TT_LCORES:-0}
 TT_EAL_EXTRA=${TT_EAL_EXTRA:-}
@@ -332,14 +342,49 @@ tt_server_stop()
 	return $TT_SERVER_RC
 }
 
+# Does the kernel side speak IPv4 / IPv6 (TT_FAMILY)?
+tt_has4() { case $TT_FAMILY in *4*) return 0 ;; esac; return 1; }
+tt_has6() { case $TT_FAMILY in *6*) return 0 ;; esac; return 1; }
+
+# The URL of tcpterm's HTTP server in the family given (4 or 6; default:
+# IPv6 when the kernel side speaks only IPv6), an IPv6 address in brackets
+# (RFC 3986 3.2.2).
+tt_url()
+{
+	local fam=${1:-}
+	[ -n "$fam" ] || { if tt_has4; then fam=4; else fam=6; fi; }
+	if [ "$fam" = 6 ]; then
+		echo "http://[$TT_SERVER_IP6]/"
+	else
+		echo "http://$TT_SERVER_IP/"
+	fi
+}
+
 tt_netns_add()
 {
 	ip netns add "$TT_NS" || return 1
 	TT_NS_CREATED=1
-	# No IPv6 on the kernel side: no router solicitations or MLD reports
-	# on the wire, so tcpterm's drop counters mean something.
-	ip netns exec "$TT_NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
-		net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+	if tt_has6; then
+		# IPv6 on, as quiet as it can be: no router solicitations, no
+		# router advertisements taken, no duplicate address detection
+		# (RFC 4862 5.4: it would hold the address tentative for a
+		# second, and its probes are noise).  Interfaces moved in later
+		# take the "default" values.  The kernel still reports its
+		# solicited-node groups (MLD, RFC 3810); tcpterm drops those.
+		ip netns exec "$TT_NS" sysctl -qw \
+			net.ipv6.conf.default.disable_ipv6=0 net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.accept_ra=0 \
+			net.ipv6.conf.default.router_solicitations=0 \
+			net.ipv6.conf.all.router_solicitations=0 \
+			net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.dad_transmits=0 \
+			net.ipv6.conf.all.dad_transmits=0 >/dev/null 2>&1
+	else
+		# No IPv6 on the kernel side: no router solicitations or MLD
+		# reports on the wire, so tcpterm's drop counters mean something.
+		ip netns exec "$TT_NS" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 \
+			net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+	fi
 	ip -n "$TT_NS" link set lo up
 }
 
@@ -359,9 +404,53 @@ tt_tap_to_netns()
 		return 1
 	tt_wait_for -s "${TT_TAP_TIMEOUT:-60}" "tcpterm's first stats line" \
 		_tt_stats_started || return 1
-	ip link set "$TT_IF" netns "$TT_NS" &&
-		ip -n "$TT_NS" addr add "$TT_KERNEL_IP/$TT_PREFIXLEN" dev "$TT_IF" &&
-		ip -n "$TT_NS" link set "$TT_IF" up
+	ip link set "$TT_IF" netns "$TT_NS" || return 1
+	if tt_has4; then
+		ip -n "$TT_NS" addr add "$TT_KERNEL_IP/$TT_PREFIXLEN" dev "$TT_IF" ||
+			return 1
+	fi
+	if tt_has6; then
+		# nodad: usable at once (accept_dad is 0 too, see tt_netns_add).
+		ip -n "$TT_NS" -6 addr add "$TT_KERNEL_IP6/$TT_PREFIXLEN6" dev "$TT_IF" \
+			nodad || return 1
+	fi
+	ip -n "$TT_NS" link set "$TT_IF" up || return 1
+	if tt_has6; then
+		tt_wait_for 10 "IPv6 address and route to $TT_SERVER_IP6 in $TT_NS" \
+			_tt_ip6_ready || return 1
+	fi
+}
+
+# The kernel side's IPv6 address is in place and not tentative, and the
+# route to tcpterm's address goes out of the tap (the /64 prefix route).
+_tt_ip6_ready()
+{
+	ip -n "$TT_NS" -6 addr show dev "$TT_IF" 2>/dev/null |
+		grep -q "inet6 $TT_KERNEL_IP6/$TT_PREFIXLEN6 " || return 1
+	[ -z "$(ip -n "$TT_NS" -6 addr show dev "$TT_IF" tentative 2>/dev/null)" ] ||
+		return 1
+	ip -n "$TT_NS" -6 route get "$TT_SERVER_IP6" 2>/dev/null | grep -q " dev $TT_IF "
+}
+
+# tt_ns_neigh6 ADDR: the kernel side's neighbour entry for ADDR on the tap
+# ("lladdr MAC STATE"), empty if it has none.
+tt_ns_neigh6()
+{
+	ip -n "$TT_NS" -6 neigh show "$1" dev "$TT_IF" 2>/dev/null |
+		awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") { print $(i + 1), $NF; exit } }'
+}
+
+# The kernel resolved ADDR (default: tcpterm's IPv6 address) by Neighbor
+# Discovery (RFC 4861 7.2): an entry with a link-layer address, in a state
+# that came from a Neighbor Advertisement (not INCOMPLETE or FAILED).
+tt_ns_neigh6_resolved()
+{
+	local e
+	e=$(tt_ns_neigh6 "${1:-$TT_SERVER_IP6}")
+	case $e in
+	*" REACHABLE"|*" STALE"|*" DELAY"|*" PROBE"|*" PERMANENT") return 0 ;;
+	esac
+	return 1
 }
 
 tt_ns() { ip netns exec "$TT_NS" "$@"; }
@@ -371,8 +460,14 @@ tt_ns() { ip netns exec "$TT_NS" "$@"; }
 # tcpterm's FIN does not ride on the response; the e2e checks allow it.)
 _tt_http_probe()
 {
-	tt_ns curl -s -o /dev/null -m 1 -H 'Connection: close' \
-		"http://$TT_SERVER_IP/" 2>/dev/null
+	if tt_has4; then
+		tt_ns curl -s -o /dev/null -m 1 -H 'Connection: close' \
+			"$(tt_url 4)" 2>/dev/null || return 1
+	fi
+	if tt_has6; then
+		tt_ns curl -6 -g -s -o /dev/null -m 1 -H 'Connection: close' \
+			"$(tt_url 6)" 2>/dev/null || return 1
+	fi
 }
 
 tt_wait_http()
@@ -380,11 +475,20 @@ tt_wait_http()
 	tt_wait_for -s "${TT_HTTP_TIMEOUT:-30}" "tcpterm to answer HTTP" _tt_http_probe
 }
 
+# tcpterm options that give its port the IPv6 address when the kernel side
+# speaks IPv6 (none otherwise).
+tt_ip6_args()
+{
+	tt_has6 && echo "--set port0.ip6=$TT_SERVER_IP6/$TT_PREFIXLEN6"
+	return 0
+}
+
 # Everything up to "tcpterm answers HTTP from the namespace".
 tt_up()
 {
 	tt_netns_add || { tt_log "cannot create namespace $TT_NS"; return 1; }
-	tt_server_start "$@"
+	# shellcheck disable=SC2046 # a word list
+	tt_server_start $(tt_ip6_args) "$@"
 	tt_tap_to_netns && tt_wait_http
 }
 
@@ -467,10 +571,12 @@ tt_e2e_end()
 	exit 0
 }
 
-# Connections the kernel side holds in STATE (an ss state filter name).
+# tt_ns_count STATE [-4|-6]: connections the kernel side holds in STATE
+# (an ss state filter name), of either family or of the one given.
 tt_ns_count()
 {
-	tt_ns ss -Htan state "$1" 2>/dev/null | wc -l
+	# shellcheck disable=SC2086 # empty or one option
+	tt_ns ss -Htan ${2:-} state "$1" 2>/dev/null | wc -l
 }
 
 _tt_ns_no_estab() { [ "$(tt_ns_count established)" = 0 ]; }

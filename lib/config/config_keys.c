@@ -106,15 +106,30 @@ const struct cfg_key cfg_keys[] = {
 	/* [port0] .. [port7] */
 	{ .sec = SEC_PORT, .name = "ip", .type = T_IP4NET, WHOLE(port[0]),
 	  .example = "198.18.0.1/24",
-	  .doc = "Address and prefix length of DPDK port N (ARP is answered "
-		 "for it).  A port without ip is not used; at least one port "
-		 "needs one.",
+	  .doc = "IPv4 address and prefix length of DPDK port N (ARP is "
+		 "answered for it).  A port needs ip, ip6 or both; one "
+		 "without either is not used, and at least one port needs "
+		 "one.",
 	  .linux_eq = "ip addr add A.B.C.D/LEN dev DEV" },
+	{ .sec = SEC_PORT, .name = "ip6", .type = T_IP6NET, WHOLE(port[0]),
+	  .example = "2001:2::1/64",
+	  .doc = "IPv6 address and prefix length of DPDK port N, alongside "
+		 "or instead of ip (neighbor solicitations are answered for "
+		 "it).  Examples use the benchmarking range 2001:2::/48 "
+		 "(RFC 5180).",
+	  .linux_eq = "ip -6 addr add ADDR/LEN dev DEV" },
 	{ .sec = SEC_PORT, .name = "gateway", .type = T_IP4, PFIELD(gateway),
 	  .def = "none",
 	  .doc = "Next hop for destinations outside the port's prefix (must "
 		 "be inside it); none = such destinations are unreachable.",
 	  .linux_eq = "ip route add default via A.B.C.D" },
+	{ .sec = SEC_PORT, .name = "gateway6", .type = T_IP6, WHOLE(port[0]),
+	  .def = "none",
+	  .doc = "IPv6 next hop for destinations outside the ip6 prefix: a "
+		 "link-local fe80::/10 address or another address inside "
+		 "the prefix (needs ip6); none = such destinations are "
+		 "unreachable.",
+	  .linux_eq = "ip -6 route add default via ADDR" },
 	{ .sec = SEC_PORT, .name = "mtu", .type = T_UINT, PFIELD(mtu),
 	  .min = 0, .max = 16110, .def = "0",
 	  .doc = "IP MTU of the port, 68 or more, set on the port at start; "
@@ -398,14 +413,19 @@ const struct cfg_key cfg_keys[] = {
 	/* [client] */
 	{ .sec = SEC_CLIENT, .name = "targets", .type = T_TARGETS,
 	  WHOLE(client), .example = "198.18.0.1:80",
-	  .doc = "Servers to connect to, A.B.C.D:port, comma separated, up "
-		 "to 16, used in turn.  Required in client and both modes.",
+	  .doc = "Servers to connect to, A.B.C.D:port or [IPv6]:port (e.g. "
+		 "[2001:2::1]:80), comma separated, families mixed, up to 16, "
+		 "used in turn.  Required in client and both modes.  An IPv4 "
+		 "target needs a port with ip, an IPv6 one a port with ip6.",
 	  .linux_eq = "wrk URL" },
 	{ .sec = SEC_CLIENT, .name = "src_ip", .type = T_IPRANGE,
 	  WHOLE(client), .example = "198.18.0.2-198.18.0.9",
 	  .doc = "Source address or range A.B.C.D-E.F.G.H (inside a port's "
-		 "prefix; ARP is answered for each).  Unset = the address of "
-		 "the port the target is reached through.",
+		 "prefix; ARP is answered for each), an IPv6 address or range "
+		 "2001:2::10-2001:2::ff (inside a port's ip6 prefix, ends "
+		 "differing in the last 32 bits only) for the IPv6 targets, "
+		 "or one of each, comma separated.  A family left unset = "
+		 "the ip or ip6 of the port the targets are reached through.",
 	  .linux_eq = "bind() before connect(); IP_BIND_ADDRESS_NO_PORT" },
 	{ .sec = SEC_CLIENT, .name = "src_ports", .type = T_PORTRANGE,
 	  WHOLE(client), .def = "32768-60999",

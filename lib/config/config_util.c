@@ -7,6 +7,8 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
 
 #include "config/config_priv.h"
 
@@ -40,6 +42,26 @@ cfg_fmt_ip(uint32_t ip, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff,
 		 (ip >> 8) & 0xff, ip & 0xff);
 	return buf;
+}
+
+const char *
+cfg_fmt_ip6(const uint8_t *ip6, char *buf, size_t len)
+{
+	if (inet_ntop(AF_INET6, ip6, buf, (socklen_t)len) == NULL)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+bool
+cfg_in_prefix6(const uint8_t *ip6, const uint8_t *net6, unsigned len)
+{
+	unsigned full = len / 8, rest = len % 8;
+
+	if (len > 128 || memcmp(ip6, net6, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	return ((ip6[full] ^ net6[full]) & (0xff00u >> rest)) == 0;
 }
 
 /* value (in us) as a number of `scale` units, without trailing zeros */

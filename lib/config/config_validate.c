@@ -21,45 +21,127 @@ cfg_in_prefix(uint32_t ip, uint32_t net, unsigned len)
 
 /* ---- cross-key checks ------------------------------------------------- */
 
+/* RFC 4291 2.6.1: the address with an all-zero interface identifier is
+ * the subnet-router anycast address, not a host's. */
+static bool
+cfg_ip6_host_zero(const uint8_t *ip6, unsigned len)
+{
+	for (unsigned bit = len; bit < 128; bit++)
+		if (ip6[bit / 8] & (0x80u >> (bit % 8)))
+			return false;
+	return true;
+}
+
+static bool
+cfg_ip6_link_local(const uint8_t *ip6)
+{
+	return ip6[0] == 0xfe && (ip6[1] & 0xc0) == 0x80;   /* fe80::/10 */
+}
+
+static int
+cfg_validate_port4(const struct tt_port_config *pc, unsigned i, char *err,
+		   size_t errlen)
+{
+	char a[16], b[16];
+	uint32_t host;
+
+	if (pc->ip == 0) {
+		if (pc->gateway != 0) {
+			cfg_err(err, errlen, "[port%u] gateway %s needs an ip "
+				"(the port has only ip6)", i,
+				cfg_fmt_ip(pc->gateway, a, sizeof(a)));
+			return -1;
+		}
+		return 0;
+	}
+	host = pc->prefix_len >= 32 ? 0 :
+	       pc->ip & (UINT32_MAX >> pc->prefix_len);
+	if (pc->prefix_len <= 30 &&
+	    (host == 0 || host == UINT32_MAX >> pc->prefix_len)) {
+		cfg_err(err, errlen, "[port%u] ip %s/%u is the network "
+			"or broadcast address of its prefix", i,
+			cfg_fmt_ip(pc->ip, a, sizeof(a)), pc->prefix_len);
+		return -1;
+	}
+	if (pc->gateway != 0 &&
+	    (pc->gateway == pc->ip ||
+	     !cfg_in_prefix(pc->gateway, pc->ip, pc->prefix_len))) {
+		cfg_err(err, errlen, "[port%u] gateway %s must be "
+			"another address inside %s/%u", i,
+			cfg_fmt_ip(pc->gateway, a, sizeof(a)),
+			cfg_fmt_ip(pc->ip, b, sizeof(b)), pc->prefix_len);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_validate_port6(const struct tt_port_config *pc, unsigned i, char *err,
+		   size_t errlen)
+{
+	char a[48], b[48];
+
+	if (!pc->has_ip6) {
+		if (pc->has_gateway6) {
+			cfg_err(err, errlen, "[port%u] gateway6 %s needs an "
+				"ip6", i,
+				cfg_fmt_ip6(pc->gateway6, a, sizeof(a)));
+			return -1;
+		}
+		return 0;
+	}
+	/* /127 and /128 have no anycast address (RFC 6164) */
+	if (pc->prefix6_len <= 126 &&
+	    cfg_ip6_host_zero(pc->ip6, pc->prefix6_len)) {
+		cfg_err(err, errlen, "[port%u] ip6 %s/%u is the subnet-router "
+			"anycast address of its prefix (RFC 4291 2.6.1)", i,
+			cfg_fmt_ip6(pc->ip6, a, sizeof(a)), pc->prefix6_len);
+		return -1;
+	}
+	/* On-link next hops only: a link-local router address (what
+	 * routers advertise, RFC 4861 4.2) or one inside the prefix. */
+	if (pc->has_gateway6 &&
+	    (memcmp(pc->gateway6, pc->ip6, 16) == 0 ||
+	     !(cfg_ip6_link_local(pc->gateway6) ||
+	       cfg_in_prefix6(pc->gateway6, pc->ip6, pc->prefix6_len)))) {
+		cfg_err(err, errlen, "[port%u] gateway6 %s must be link-local "
+			"(fe80::/10) or another address inside %s/%u", i,
+			cfg_fmt_ip6(pc->gateway6, a, sizeof(a)),
+			cfg_fmt_ip6(pc->ip6, b, sizeof(b)), pc->prefix6_len);
+		return -1;
+	}
+	if (pc->mtu != 0 && pc->mtu < 1280) {
+		cfg_err(err, errlen, "[port%u] mtu %u is below the IPv6 "
+			"minimum of 1280 (RFC 8200 5) and the port has ip6", i,
+			pc->mtu);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cfg_validate_ports(const struct tt_config *cfg, char *err, size_t errlen)
 {
-	const struct tt_port_config *pc;
-	char a[16], b[16];
+	const struct tt_port_config *pc, *pj;
+	char a[48];
 	unsigned i, j, nport = 0;
-	uint32_t host;
 
 	for (i = 0; i < TT_MAX_PORTS; i++) {
 		pc = &cfg->port[i];
 		if (!pc->present) {
-			if (pc->gateway != 0 || pc->mtu != 0) {
-				cfg_err(err, errlen, "[port%u] sets gateway or "
-					"mtu but has no ip", i);
+			if (pc->gateway != 0 || pc->has_gateway6 ||
+			    pc->mtu != 0) {
+				cfg_err(err, errlen, "[port%u] sets gateway, "
+					"gateway6 or mtu but has neither ip "
+					"nor ip6", i);
 				return -1;
 			}
 			continue;
 		}
 		nport++;
-		host = pc->prefix_len >= 32 ? 0 :
-		       pc->ip & (UINT32_MAX >> pc->prefix_len);
-		if (pc->prefix_len <= 30 &&
-		    (host == 0 || host == UINT32_MAX >> pc->prefix_len)) {
-			cfg_err(err, errlen, "[port%u] ip %s/%u is the network "
-				"or broadcast address of its prefix", i,
-				cfg_fmt_ip(pc->ip, a, sizeof(a)),
-				pc->prefix_len);
+		if (cfg_validate_port4(pc, i, err, errlen) != 0 ||
+		    cfg_validate_port6(pc, i, err, errlen) != 0)
 			return -1;
-		}
-		if (pc->gateway != 0 &&
-		    (pc->gateway == pc->ip ||
-		     !cfg_in_prefix(pc->gateway, pc->ip, pc->prefix_len))) {
-			cfg_err(err, errlen, "[port%u] gateway %s must be "
-				"another address inside %s/%u", i,
-				cfg_fmt_ip(pc->gateway, a, sizeof(a)),
-				cfg_fmt_ip(pc->ip, b, sizeof(b)),
-				pc->prefix_len);
-			return -1;
-		}
 		if (pc->mtu != 0 && pc->mtu < 68) {
 			cfg_err(err, errlen, "[port%u] mtu %u is below the "
 				"IPv4 minimum of 68 (0 keeps the PMD's)", i,
@@ -67,17 +149,27 @@ cfg_validate_ports(const struct tt_config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
-			if (cfg->port[j].present && cfg->port[j].ip == pc->ip) {
+			pj = &cfg->port[j];
+			if (!pj->present)
+				continue;
+			if (pc->ip != 0 && pj->ip == pc->ip) {
 				cfg_err(err, errlen, "[port%u] and [port%u] "
 					"have the same ip %s", j, i,
 					cfg_fmt_ip(pc->ip, a, sizeof(a)));
+				return -1;
+			}
+			if (pc->has_ip6 && pj->has_ip6 &&
+			    memcmp(pj->ip6, pc->ip6, 16) == 0) {
+				cfg_err(err, errlen, "[port%u] and [port%u] "
+					"have the same ip6 %s", j, i,
+					cfg_fmt_ip6(pc->ip6, a, sizeof(a)));
 				return -1;
 			}
 		}
 	}
 	if (nport == 0) {
 		cfg_err(err, errlen, "no port configured: at least one "
-			"[portN] section needs an ip (e.g. [port0] ip = "
+			"[portN] section needs an ip or ip6 (e.g. [port0] ip = "
 			"198.18.0.1/24)");
 		return -1;
 	}
@@ -112,58 +204,113 @@ cfg_validate_timers(const struct tt_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* An IPv4 target: reachable through a port with ip, not our own. */
 static int
-cfg_validate_client(const struct tt_config *cfg, char *err, size_t errlen)
+cfg_validate_target4(const struct tt_config *cfg, unsigned i, char *err,
+		     size_t errlen)
 {
 	const struct tt_client_config *c = &cfg->client;
-	char a[16], b[16];
-	uint64_t nip, tuples;
-	unsigned i, p;
-	bool ok, gw = false;
+	bool ok = false, any = false;
+	char a[16];
+	unsigned p;
 
-	if (c->n_targets == 0) {
-		cfg_err(err, errlen, "[client] targets is required when "
-			"[general] mode is %s", cfg_mode_names[cfg->gen.mode]);
-		return -1;
-	}
-	for (p = 0; p < TT_MAX_PORTS; p++)
-		gw |= cfg->port[p].present && cfg->port[p].gateway != 0;
-	for (i = 0; i < c->n_targets; i++) {
-		ok = gw;
-		for (p = 0; p < TT_MAX_PORTS; p++) {
-			const struct tt_port_config *pc = &cfg->port[p];
+	for (p = 0; p < TT_MAX_PORTS; p++) {
+		const struct tt_port_config *pc = &cfg->port[p];
 
-			if (!pc->present)
-				continue;
-			/* mode = both may target its own server side: on a
-			 * ring_pair, another port of this process. */
-			if (pc->ip == c->target_ip[i] && cfg->gen.mode != TT_MODE_BOTH) {
-				cfg_err(err, errlen, "[client] target %s:%u is "
-					"[port%u]'s own address (tcpterm has no "
-					"loopback)",
-					cfg_fmt_ip(c->target_ip[i], a,
-						   sizeof(a)),
-					c->target_port[i], p);
-				return -1;
-			}
-			ok |= cfg_in_prefix(c->target_ip[i], pc->ip,
-					    pc->prefix_len);
-		}
-		if (!ok) {
-			cfg_err(err, errlen, "[client] target %s:%u is outside "
-				"every [portN] prefix and no port has a "
-				"gateway",
+		if (!pc->present || pc->ip == 0)
+			continue;
+		any = true;
+		/* mode = both may target its own server side: on a
+		 * ring_pair, another port of this process. */
+		if (pc->ip == c->target_ip[i] && cfg->gen.mode != TT_MODE_BOTH) {
+			cfg_err(err, errlen, "[client] target %s:%u is "
+				"[port%u]'s own address (tcpterm has no "
+				"loopback)",
 				cfg_fmt_ip(c->target_ip[i], a, sizeof(a)),
-				c->target_port[i]);
+				c->target_port[i], p);
 			return -1;
 		}
+		ok |= pc->gateway != 0 ||
+		      cfg_in_prefix(c->target_ip[i], pc->ip, pc->prefix_len);
 	}
+	if (!any) {
+		cfg_err(err, errlen, "[client] target %s:%u is IPv4 but no "
+			"[portN] has an ip",
+			cfg_fmt_ip(c->target_ip[i], a, sizeof(a)),
+			c->target_port[i]);
+		return -1;
+	}
+	if (!ok) {
+		cfg_err(err, errlen, "[client] target %s:%u is outside "
+			"every [portN] prefix and no port has a gateway",
+			cfg_fmt_ip(c->target_ip[i], a, sizeof(a)),
+			c->target_port[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* An IPv6 target: reachable through a port with ip6, not our own. */
+static int
+cfg_validate_target6(const struct tt_config *cfg, unsigned i, char *err,
+		     size_t errlen)
+{
+	const struct tt_client_config *c = &cfg->client;
+	bool ok = false, any = false;
+	char a[48];
+	unsigned p;
+
+	for (p = 0; p < TT_MAX_PORTS; p++) {
+		const struct tt_port_config *pc = &cfg->port[p];
+
+		if (!pc->present || !pc->has_ip6)
+			continue;
+		any = true;
+		if (memcmp(pc->ip6, c->target_ip6[i], 16) == 0 &&
+		    cfg->gen.mode != TT_MODE_BOTH) {
+			cfg_err(err, errlen, "[client] target [%s]:%u is "
+				"[port%u]'s own address (tcpterm has no "
+				"loopback)",
+				cfg_fmt_ip6(c->target_ip6[i], a, sizeof(a)),
+				c->target_port[i], p);
+			return -1;
+		}
+		ok |= pc->has_gateway6 ||
+		      cfg_in_prefix6(c->target_ip6[i], pc->ip6,
+				     pc->prefix6_len);
+	}
+	if (!any) {
+		cfg_err(err, errlen, "[client] target [%s]:%u is IPv6 but no "
+			"[portN] has an ip6",
+			cfg_fmt_ip6(c->target_ip6[i], a, sizeof(a)),
+			c->target_port[i]);
+		return -1;
+	}
+	if (!ok) {
+		cfg_err(err, errlen, "[client] target [%s]:%u is outside "
+			"every [portN] ip6 prefix and no port has a gateway6",
+			cfg_fmt_ip6(c->target_ip6[i], a, sizeof(a)),
+			c->target_port[i]);
+		return -1;
+	}
+	return 0;
+}
+
+/* src_ip, when set, lies inside one port's prefix, per family. */
+static int
+cfg_validate_src(const struct tt_config *cfg, char *err, size_t errlen)
+{
+	const struct tt_client_config *c = &cfg->client;
+	char a[48], b[48];
+	bool ok;
+	unsigned p;
+
 	if (c->src_ip_first != 0) {
 		ok = false;
 		for (p = 0; p < TT_MAX_PORTS; p++) {
 			const struct tt_port_config *pc = &cfg->port[p];
 
-			ok |= pc->present &&
+			ok |= pc->present && pc->ip != 0 &&
 			      cfg_in_prefix(c->src_ip_first, pc->ip,
 					    pc->prefix_len) &&
 			      cfg_in_prefix(c->src_ip_last, pc->ip,
@@ -177,11 +324,63 @@ cfg_validate_client(const struct tt_config *cfg, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	/* every open connection needs its own 4-tuple */
-	nip = c->src_ip_first != 0 ?
-	      (uint64_t)c->src_ip_last - c->src_ip_first + 1 : 1;
-	tuples = nip * ((uint64_t)c->src_port_last - c->src_port_first + 1) *
-		 c->n_targets;
+	if (c->has_src_ip6) {
+		ok = false;
+		for (p = 0; p < TT_MAX_PORTS; p++) {
+			const struct tt_port_config *pc = &cfg->port[p];
+
+			ok |= pc->present && pc->has_ip6 &&
+			      cfg_in_prefix6(c->src_ip6_first, pc->ip6,
+					     pc->prefix6_len) &&
+			      cfg_in_prefix6(c->src_ip6_last, pc->ip6,
+					     pc->prefix6_len);
+		}
+		if (!ok) {
+			cfg_err(err, errlen, "[client] src_ip %s-%s is not "
+				"inside one [portN] ip6 prefix",
+				cfg_fmt_ip6(c->src_ip6_first, a, sizeof(a)),
+				cfg_fmt_ip6(c->src_ip6_last, b, sizeof(b)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint32_t
+cfg_low32(const uint8_t *ip6)
+{
+	return (uint32_t)ip6[12] << 24 | (uint32_t)ip6[13] << 16 |
+	       (uint32_t)ip6[14] << 8 | ip6[15];
+}
+
+static int
+cfg_validate_client(const struct tt_config *cfg, char *err, size_t errlen)
+{
+	const struct tt_client_config *c = &cfg->client;
+	uint64_t nip4, nip6, n4 = 0, n6 = 0, tuples;
+	unsigned i;
+
+	if (c->n_targets == 0) {
+		cfg_err(err, errlen, "[client] targets is required when "
+			"[general] mode is %s", cfg_mode_names[cfg->gen.mode]);
+		return -1;
+	}
+	for (i = 0; i < c->n_targets; i++) {
+		if ((c->target_v6[i] ? cfg_validate_target6(cfg, i, err, errlen) :
+		     cfg_validate_target4(cfg, i, err, errlen)) != 0)
+			return -1;
+		*(c->target_v6[i] ? &n6 : &n4) += 1;
+	}
+	if (cfg_validate_src(cfg, err, errlen) != 0)
+		return -1;
+	/* every open connection needs its own 4-tuple: each family's
+	 * targets pair with that family's sources */
+	nip4 = c->src_ip_first != 0 ?
+	       (uint64_t)c->src_ip_last - c->src_ip_first + 1 : 1;
+	nip6 = c->has_src_ip6 ? (uint64_t)cfg_low32(c->src_ip6_last) -
+				cfg_low32(c->src_ip6_first) + 1 : 1;
+	tuples = ((uint64_t)c->src_port_last - c->src_port_first + 1) *
+		 (nip4 * n4 + nip6 * n6);
 	if (c->concurrency > tuples) {
 		cfg_err(err, errlen, "[client] concurrency %u exceeds the "
 			"%" PRIu64 " 4-tuples that src_ip, src_ports and "

@@ -16,7 +16,7 @@ static const char *const cfg_unit_name[] = {
 	"", "seconds", "milliseconds", "microseconds"
 };
 
-static const char *
+const char *
 cfg_skip_space(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -26,19 +26,13 @@ cfg_skip_space(const char *s)
 
 /* ---- number and address scanners -------------------------------------- */
 
-struct cfg_num {
-	uint64_t ip;     /* integer part */
-	uint64_t fnum;   /* fraction = fnum / fden */
-	uint64_t fden;
-};
-
 /*
  * Scan an unsigned decimal "123", "1.5" or ".5" (fractions only if
  * frac_ok).  No sign, exponent, hex or spaces, so "-3", "1e3", "0x10"
  * never turn into a different number than the user meant.  Returns the
  * end of the number, or NULL if there is none or it overflows.
  */
-static const char *
+const char *
 cfg_scan_num(const char *s, bool frac_ok, struct cfg_num *n)
 {
 	bool digits = false;
@@ -87,38 +81,8 @@ cfg_num_scaled(const struct cfg_num *n, uint64_t scale, uint64_t *out)
 	return 0;
 }
 
-/* A.B.C.D, decimal octets without leading zeros (no octal surprises) */
-static const char *
-cfg_scan_ip(const char *s, uint32_t *ip)
-{
-	uint32_t v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		unsigned o = 0;
-		int nd = 0;
-
-		if (i > 0) {
-			if (*s != '.')
-				return NULL;
-			s++;
-		}
-		while (isdigit((unsigned char)*s) && nd < 4) {
-			o = o * 10 + (unsigned)(*s - '0');
-			nd++;
-			s++;
-		}
-		if (nd == 0 || nd > 3 || o > 255 ||
-		    (nd > 1 && s[-nd] == '0'))
-			return NULL;
-		v = (v << 8) | o;
-	}
-	*ip = v;
-	return s;
-}
-
 /* integer 1..65535 */
-static const char *
+const char *
 cfg_scan_port(const char *s, uint16_t *port)
 {
 	struct cfg_num n;
@@ -185,17 +149,26 @@ cfg_allowed(const struct cfg_key *k, char *buf, size_t len)
 	case T_IP4:
 		snprintf(buf, len, "an IPv4 address A.B.C.D, or none");
 		break;
+	case T_IP6NET:
+		snprintf(buf, len, "a unicast IPv6 address and prefix length, "
+			 "ADDR/1..128");
+		break;
+	case T_IP6:
+		snprintf(buf, len, "a unicast IPv6 address, or none");
+		break;
 	case T_PORTLIST:
 		snprintf(buf, len, "a comma-separated list of 1..%d distinct "
 			 "TCP ports in 1..65535", TT_MAX_LISTEN);
 		break;
 	case T_TARGETS:
 		snprintf(buf, len, "a comma-separated list of 1..%d distinct "
-			 "A.B.C.D:port", TT_MAX_TARGETS);
+			 "A.B.C.D:port or [IPv6]:port", TT_MAX_TARGETS);
 		break;
 	case T_IPRANGE:
-		snprintf(buf, len, "an IPv4 address A.B.C.D or a range "
-			 "A.B.C.D-E.F.G.H, first <= last");
+		snprintf(buf, len, "an IPv4 address A.B.C.D or range "
+			 "A.B.C.D-E.F.G.H, an IPv6 address or range A-B whose "
+			 "ends differ in the last 32 bits only, or one of each "
+			 "comma separated; first <= last");
 		break;
 	case T_PORTRANGE:
 		snprintf(buf, len, "a port or a range lo-hi in 1..65535, "
@@ -332,76 +305,6 @@ cfg_parse_portlist(const char *v, struct tt_http_config *h,
 }
 
 static int
-cfg_parse_targets(const char *v, struct tt_client_config *c,
-		  char *why, size_t whylen)
-{
-	uint32_t ips[TT_MAX_TARGETS];
-	uint16_t ports[TT_MAX_TARGETS];
-	unsigned n = 0, i;
-	const char *s = v;
-	char ipbuf[16];
-
-	for (;;) {
-		uint32_t ip;
-		uint16_t p;
-
-		s = cfg_scan_ip(cfg_skip_space(s), &ip);
-		if (s == NULL || *s++ != ':')
-			return -1;
-		s = cfg_scan_port(s, &p);
-		if (s == NULL || ip == 0)
-			return -1;
-		for (i = 0; i < n; i++) {
-			if (ips[i] == ip && ports[i] == p) {
-				cfg_err(why, whylen, "target %s:%u listed "
-					"twice",
-					cfg_fmt_ip(ip, ipbuf, sizeof(ipbuf)),
-					p);
-				return -1;
-			}
-		}
-		if (n == TT_MAX_TARGETS) {
-			cfg_err(why, whylen, "more than %d targets",
-				TT_MAX_TARGETS);
-			return -1;
-		}
-		ips[n] = ip;
-		ports[n++] = p;
-		s = cfg_skip_space(s);
-		if (*s == '\0')
-			break;
-		if (*s++ != ',')
-			return -1;
-	}
-	memcpy(c->target_ip, ips, n * sizeof(ips[0]));
-	memcpy(c->target_port, ports, n * sizeof(ports[0]));
-	c->n_targets = n;
-	return 0;
-}
-
-static int
-cfg_parse_iprange(const char *v, struct tt_client_config *c)
-{
-	uint32_t first, last;
-	const char *s = cfg_scan_ip(v, &first);
-
-	if (s == NULL || first == 0)
-		return -1;
-	s = cfg_skip_space(s);
-	last = first;
-	if (*s == '-') {
-		s = cfg_scan_ip(cfg_skip_space(s + 1), &last);
-		if (s == NULL)
-			return -1;
-	}
-	if (*s != '\0' || last < first)
-		return -1;
-	c->src_ip_first = first;
-	c->src_ip_last = last;
-	return 0;
-}
-
-static int
 cfg_parse_portrange(const char *v, struct tt_client_config *c)
 {
 	uint16_t lo, hi;
@@ -529,12 +432,16 @@ cfg_parse_value(const struct cfg_key *k, const char *v, void *dst,
 		}
 		memcpy(dst, &ip, sizeof(ip));
 		return 0;
+	case T_IP6NET:
+		return cfg_parse_ip6net(v, dst, why, whylen);
+	case T_IP6:
+		return cfg_parse_ip6(v, dst, why, whylen);
 	case T_PORTLIST:
 		return cfg_parse_portlist(v, dst, why, whylen);
 	case T_TARGETS:
 		return cfg_parse_targets(v, dst, why, whylen);
 	case T_IPRANGE:
-		return cfg_parse_iprange(v, dst);
+		return cfg_parse_iprange(v, dst, why, whylen);
 	case T_PORTRANGE:
 		return cfg_parse_portrange(v, dst);
 	case T_PATH:

@@ -43,7 +43,7 @@
 
 /*
  * The tuple picker: a 4-tuple (local = ours) to target target_idx of
- * cfg->target_ip/port, and the ISN to use (0: the stack generates one; a
+ * cfg->target_ip/port (target_ip6 when target_v6: an IPv6 tuple), and the ISN to use (0: the stack generates one; a
  * tuple reused from TIME_WAIT gives old snd_nxt + 65537).  Returns 0, or -1
  * when no tuple to that target is free now.
  */

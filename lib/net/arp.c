@@ -326,24 +326,37 @@ drop:
 }
 
 void
-arp_pending_add(struct net_if *nif, struct rte_mbuf *m, uint32_t nh, uint64_t now)
+net_pending_add(struct net_if *nif, struct rte_mbuf *m, const union tt_addr *nh,
+		bool v6, uint64_t now)
 {
 	struct arp_pending *q = &nif->pend;
 
 	if (q->n == ARP_PENDING_MAX) {
-		TT_INC(nif->st, drop_no_arp);
+		if (v6)
+			TT_INC(nif->st, drop_no_nd);
+		else
+			TT_INC(nif->st, drop_no_arp);
 		rte_pktmbuf_free(m);
 		return;
 	}
 	q->e[q->n].m = m;
-	q->e[q->n].nh = nh;
+	q->e[q->n].nh = *nh;
+	q->e[q->n].v6 = v6;
 	q->e[q->n].t = now;
 	q->n++;
 }
 
 void
-arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
-		  uint64_t now)
+arp_pending_add(struct net_if *nif, struct rte_mbuf *m, uint32_t nh, uint64_t now)
+{
+	union tt_addr a = tt_addr4(nh);
+
+	net_pending_add(nif, m, &a, false, now);
+}
+
+void
+net_pending_flush(struct net_if *nif, const union tt_addr *nh, bool v6,
+		  const struct rte_ether_addr *mac, uint64_t now)
 {
 	struct arp_pending *q = &nif->pend;
 	unsigned k = 0;
@@ -353,9 +366,13 @@ arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *
 
 		if (now - q->e[i].t > ARP_PENDING_US) {
 			/* Stale: TCP has retransmitted it by now anyway. */
-			TT_INC(nif->st, drop_no_arp);
+			if (q->e[i].v6)
+				TT_INC(nif->st, drop_no_nd);
+			else
+				TT_INC(nif->st, drop_no_arp);
 			rte_pktmbuf_free(m);
-		} else if (mac != NULL && q->e[i].nh == ip) {
+		} else if (mac != NULL && q->e[i].v6 == v6 &&
+			   tt_addr_eq(&q->e[i].nh, nh)) {
 			rte_ether_addr_copy(mac, &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr);
 			nif->tx(nif->tx_arg, m);
 		} else {
@@ -363,6 +380,15 @@ arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *
 		}
 	}
 	q->n = k;
+}
+
+void
+arp_pending_flush(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
+		  uint64_t now)
+{
+	union tt_addr a = tt_addr4(ip);
+
+	net_pending_flush(nif, &a, false, mac, now);
 }
 
 void

@@ -84,4 +84,27 @@ net_ipv4_tcp_sum(const struct rte_ipv4_hdr *ip, const void *l4, uint32_t l4len)
 	return (uint16_t)s;
 }
 
+/*
+ * The non-complemented sum of an upper-layer packet over IPv6 (RFC 8200
+ * 8.1): the pseudo-header of ip's addresses, the upper-layer length len and
+ * next header proto, then len bytes at l4.  The length is given, not taken
+ * from payload_len, so it is right behind extension headers too.  0xffff
+ * when a received TCP segment or ICMPv6 message is intact.
+ */
+static inline uint16_t
+net_ipv6_l4_sum(const struct rte_ipv6_hdr *ip, uint8_t proto, const void *l4,
+		uint32_t len)
+{
+	uint32_t tail[2] = { rte_cpu_to_be_32(len), rte_cpu_to_be_32(proto) };
+	uint32_t s;
+
+	/* src_addr and dst_addr are adjacent: one 32-byte run. */
+	s = net_raw_cksum(ip->src_addr, 32);
+	s += net_raw_cksum(tail, sizeof(tail));
+	s += net_raw_cksum(l4, len);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
 #endif

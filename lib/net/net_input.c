@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Receive path: Ethernet -> ARP | IPv4 -> ICMP echo | TCP | UDP and other
- * protocols (ICMP unreachable).
+ * protocols (ICMP unreachable) | IPv6 (net_input6.c).
  *
  * Every frame ends in exactly one place: handed to TCP (NET_TCP), answered
  * (ARP/ICMP reply), or freed with one drop counter incremented.  Nothing
@@ -26,52 +26,7 @@
 #include "net/net.h"
 #include "net/net_cksum.h"
 #include "net/net_priv.h"
-
-/* Free m and count why; the common ending of every drop. */
-#define NET_DROP(nif, m, reason) do {			\
-	TT_INC((nif)->st, reason);			\
-	rte_pktmbuf_free(m);				\
-	return NET_CONSUMED;				\
-} while (0)
-
-static uint16_t
-rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return rte_be_to_cpu_16(v);
-}
-
-static uint32_t
-rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return rte_be_to_cpu_32(v);
-}
-
-/*
- * RX checksum offload verdicts.  NONE means the NIC verified the data
- * although the field in the packet is not filled in (virtual devices):
- * as good as GOOD.  UNKNOWN falls back to software.
- */
-enum cksum_hint { CKSUM_CHECK, CKSUM_OK, CKSUM_BAD };
-
-static enum cksum_hint
-rx_cksum_hint(const struct net_if *nif, uint64_t flags, uint64_t mask,
-	      uint64_t good, uint64_t bad)
-{
-	if (!nif->rx_cksum_offload)
-		return CKSUM_CHECK;
-	flags &= mask;
-	if (flags == bad)
-		return CKSUM_BAD;
-	if (flags & good)       /* GOOD, or NONE (both bits set) */
-		return CKSUM_OK;
-	return CKSUM_CHECK;
-}
+#include "net/net_rx.h"
 
 static bool
 ipv4_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
@@ -128,115 +83,6 @@ ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
 }
 
-/*
- * Parse the options of a segment into seg; returns false when some were
- * malformed.  RFC 9293 3.1: every option but EOL and NOP carries a length
- * covering kind and length bytes, and an unknown kind is skipped by it
- * (MUST-6).  Malformed options are handled as Linux's tcp_parse_options()
- * does (MUST-7 only asks that we survive them): a length below 2 or one
- * running past the header ends the parsing, keeping what came before; a
- * known kind with the wrong length is skipped by its length and ignored.
- * The segment itself is still processed, so a SYN with a broken option is
- * answered as if the option were absent.  MSS, window scale and
- * SACK-permitted mean something only on a SYN (RFC 9293 3.7.1, RFC 7323
- * 2.2, RFC 2018 2), so they are reported only there; timestamps on any
- * segment, SACK blocks on any but a SYN.
- */
-static bool
-tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
-{
-	bool syn = (seg->flags & TCP_F_SYN) != 0;
-	bool ok = true;
-	unsigned int i = 0;
-
-	/* Fast path: exactly NOP NOP TS, the options of every non-SYN
-	 * segment of a timestamp connection (RFC 7323 appendix A layout; the
-	 * same shortcut as Linux tcp_parse_aligned_timestamp). */
-	if (len == 2 + NET_TCPOLEN_TS && p[0] == NET_TCPOPT_NOP &&
-	    p[1] == NET_TCPOPT_NOP && p[2] == NET_TCPOPT_TS &&
-	    p[3] == NET_TCPOLEN_TS) {
-		seg->opts |= TCP_OPT_TS;
-		seg->tsval = rd32(p + 4);
-		seg->tsecr = rd32(p + 8);
-		return true;
-	}
-	while (i < len) {
-		uint8_t kind = p[i];
-		unsigned int olen;
-
-		if (kind == NET_TCPOPT_EOL)
-			break;
-		if (kind == NET_TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (len - i < 2)
-			return false;
-		olen = p[i + 1];
-		if (olen < 2 || olen > len - i)
-			return false;
-		switch (kind) {
-		case NET_TCPOPT_MSS:
-			if (olen != NET_TCPOLEN_MSS) {
-				ok = false;
-			} else if (syn) {
-				seg->opts |= TCP_OPT_MSS;
-				seg->mss = rd16(p + i + 2);
-			}
-			break;
-		case NET_TCPOPT_WSCALE:
-			if (olen != NET_TCPOLEN_WSCALE) {
-				ok = false;
-			} else if (syn) {
-				seg->opts |= TCP_OPT_WSCALE;
-				seg->wscale = RTE_MIN(p[i + 2], NET_TCP_MAX_WSCALE);
-			}
-			break;
-		case NET_TCPOPT_SACK_OK:
-			if (olen != NET_TCPOLEN_SACK_OK)
-				ok = false;
-			else if (syn)
-				seg->opts |= TCP_OPT_SACK_OK;
-			break;
-		case NET_TCPOPT_SACK:
-			/* RFC 2018 3: 1 to 4 blocks of two 32-bit edges. */
-			if (olen < NET_TCPOLEN_SACK_BASE + NET_TCPOLEN_SACK_PERBLOCK ||
-			    (olen - NET_TCPOLEN_SACK_BASE) % NET_TCPOLEN_SACK_PERBLOCK != 0 ||
-			    (olen - NET_TCPOLEN_SACK_BASE) / NET_TCPOLEN_SACK_PERBLOCK >
-			    TCP_SACK_MAX_BLOCKS) {
-				ok = false;     /* ignored, as Linux */
-				break;
-			}
-			if (syn)
-				break;
-			seg->opts |= TCP_OPT_SACK;
-			seg->nsack = (uint8_t)((olen - NET_TCPOLEN_SACK_BASE) /
-					       NET_TCPOLEN_SACK_PERBLOCK);
-			for (unsigned b = 0; b < seg->nsack; b++) {
-				const uint8_t *q = p + i + NET_TCPOLEN_SACK_BASE +
-					b * NET_TCPOLEN_SACK_PERBLOCK;
-
-				seg->sack[b].start = rd32(q);
-				seg->sack[b].end = rd32(q + 4);
-			}
-			break;
-		case NET_TCPOPT_TS:
-			if (olen != NET_TCPOLEN_TS) {
-				ok = false;
-				break;
-			}
-			seg->opts |= TCP_OPT_TS;
-			seg->tsval = rd32(p + i + 2);
-			seg->tsecr = rd32(p + i + 6);
-			break;
-		default:
-			break;
-		}
-		i += olen;
-	}
-	return ok;
-}
-
 static enum net_verdict
 tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	  struct rte_ipv4_hdr *ip, unsigned int hlen, unsigned int l4len,
@@ -254,22 +100,9 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 	if (!tcp_cksum_ok(nif, m, ip, tcp, l4len))
 		NET_DROP(nif, m, drop_bad_cksum);
 
-	memset(seg, 0, sizeof(*seg));
-	seg->flags = tcp->tcp_flags;
-	if (!tcp_parse_options(seg, (const uint8_t *)(tcp + 1),
-			       doff - sizeof(*tcp)))
-		TT_INC(nif->st, tcp_bad_options);
-
+	tcp_seg_fill(nif, seg, m, tcp, doff, l4len);
 	seg->t.laddr.v4 = rte_be_to_cpu_32(ip->dst_addr);
 	seg->t.raddr.v4 = rte_be_to_cpu_32(ip->src_addr);
-	seg->t.lport = rte_be_to_cpu_16(tcp->dst_port);
-	seg->t.rport = rte_be_to_cpu_16(tcp->src_port);
-	seg->seq = rte_be_to_cpu_32(tcp->sent_seq);
-	seg->ack = rte_be_to_cpu_32(tcp->recv_ack);
-	seg->wnd = rte_be_to_cpu_16(tcp->rx_win);
-	seg->payload = (const uint8_t *)tcp + doff;
-	seg->len = l4len - doff;
-	seg->pkt = m;      /* the TCP stack may hold it (out-of-order data) */
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 		   seg->t.raddr.v4, now);
@@ -466,6 +299,8 @@ net_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		return arp_input(nif, m, now);
 	case RTE_BE16(RTE_ETHER_TYPE_IPV4):
 		return ipv4_input(nif, m, seg, now);
+	case RTE_BE16(RTE_ETHER_TYPE_IPV6):
+		return ipv6_input(nif, m, seg, now);
 	default:
 		/* Including 802.1Q/802.1ad tags: ports are untagged (or the
 		 * NIC strips the tag before we see the frame). */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Transmit path for TCP: one segment view in, one Ethernet/IPv4/TCP frame
- * out through nif->tx.
+ * Transmit path for TCP: one segment view in, one Ethernet/IPv4/TCP or
+ * Ethernet/IPv6/TCP frame out through nif->tx.
  */
 
 #include <string.h>
@@ -45,7 +45,7 @@ wr32(uint8_t *p, uint32_t v)
  * 3.7.1, RFC 7323 2.2, RFC 2018 2) even if seg->opts asks for them.
  * Returns the length written (at most TCP_MAX_OPTLEN bytes).
  */
-static unsigned int
+static __rte_always_inline unsigned int
 tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 {
 	bool syn = (seg->flags & TCP_F_SYN) != 0;
@@ -100,6 +100,35 @@ tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 	return (unsigned int)(o - p);
 }
 
+/* The TCP header, options and payload of seg at tcp; checksum 0. */
+static __rte_always_inline void
+tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
+		 const uint8_t *opt, unsigned int optlen, net_fill_fn fill,
+		 void *fill_arg)
+{
+	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
+	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
+	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
+	tcp->recv_ack = rte_cpu_to_be_32(seg->ack);
+	tcp->data_off = (uint8_t)(((sizeof(*tcp) + optlen) / 4) << 4);
+	tcp->tcp_flags = seg->flags;
+	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
+	tcp->cksum = 0;
+	tcp->tcp_urp = 0;
+	memcpy(tcp + 1, opt, optlen);
+	if (seg->len > 0) {
+		uint8_t *payload = (uint8_t *)(tcp + 1) + optlen;
+
+		if (fill != NULL)
+			fill(fill_arg, payload, seg->len);
+		else
+			memset(payload, 0, seg->len);
+	}
+}
+
+static int send_tcp6(struct net_if *nif, const struct tcp_seg *seg,
+		     net_fill_fn fill, void *fill_arg, uint64_t now);
+
 int
 net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	     net_fill_fn fill, void *fill_arg, uint64_t now)
@@ -113,6 +142,8 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	unsigned int optlen, l3len;
 	uint32_t nh;
 
+	if (unlikely(seg->t.v6))
+		return send_tcp6(nif, seg, fill, fill_arg, now);
 	nh = net_next_hop(nif, seg->t.raddr.v4);
 	if (nh == 0) {
 		/* Off-link with no gateway: no route. */
@@ -160,24 +191,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr.v4);
 	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr.v4);
 
-	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
-	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
-	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
-	tcp->recv_ack = rte_cpu_to_be_32(seg->ack);
-	tcp->data_off = (uint8_t)(((sizeof(*tcp) + optlen) / 4) << 4);
-	tcp->tcp_flags = seg->flags;
-	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
-	tcp->cksum = 0;
-	tcp->tcp_urp = 0;
-	memcpy(tcp + 1, opt, optlen);
-	if (seg->len > 0) {
-		uint8_t *payload = (uint8_t *)(tcp + 1) + optlen;
-
-		if (fill != NULL)
-			fill(fill_arg, payload, seg->len);
-		else
-			memset(payload, 0, seg->len);
-	}
+	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
 
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
@@ -197,6 +211,80 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 
 	if (dmac == NULL) {
 		arp_pending_add(nif, m, nh, now);
+		return 0;
+	}
+	nif->tx(nif->tx_arg, m);
+	return 0;
+}
+
+/*
+ * The IPv6 frame of seg (RFC 8200 3): traffic class and flow label 0, hop
+ * limit 64, no extension headers.  Next hop and pending queue as for IPv4,
+ * through Neighbor Discovery.  IPv6 has no header checksum; the TCP one
+ * covers the pseudo-header (RFC 8200 8.1).
+ */
+static int
+send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
+	  void *fill_arg, uint64_t now)
+{
+	uint8_t opt[TCP_MAX_OPTLEN];
+	const struct rte_ether_addr *dmac;
+	struct rte_ether_hdr *eth;
+	struct rte_ipv6_hdr *ip;
+	struct rte_tcp_hdr *tcp;
+	struct rte_mbuf *m;
+	unsigned int optlen, l4len;
+	union tt_addr nh;
+
+	if (!nif->has_ip6 || !net_next_hop6(nif, seg->t.raddr.v6, nh.v6)) {
+		/* Off-link with no gateway6 (or no IPv6 here): no route. */
+		TT_INC(nif->st, drop_no_route6);
+		return -1;
+	}
+	dmac = nd_resolve(nif, nh.v6, seg->t.laddr.v6, now);
+
+	optlen = tcp_write_options(opt, seg);
+	l4len = sizeof(*tcp) + optlen + seg->len;
+	m = l4len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
+	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		(uint16_t)(sizeof(*eth) + sizeof(*ip) + l4len)) : NULL;
+	if (eth == NULL) {
+		rte_pktmbuf_free(m);
+		TT_INC(nif->st, mbuf_alloc_failed);
+		return -1;
+	}
+	ip = (struct rte_ipv6_hdr *)(eth + 1);
+	tcp = (struct rte_tcp_hdr *)(ip + 1);
+
+	if (dmac != NULL)
+		rte_ether_addr_copy(dmac, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
+	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
+	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+
+	ip->vtc_flow = RTE_BE32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+	ip->proto = IPPROTO_TCP;
+	ip->hop_limits = NET_IP6_HOP_LIMIT;
+	memcpy(ip->src_addr, seg->t.laddr.v6, 16);
+	memcpy(ip->dst_addr, seg->t.raddr.v6, 16);
+
+	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
+
+	m->l2_len = sizeof(*eth);
+	m->l3_len = sizeof(*ip);
+	m->l4_len = (uint8_t)(sizeof(*tcp) + optlen);
+	if (nif->tx_tcp_cksum_offload) {
+		/* The NIC expects the pseudo-header sum in the field. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+		tcp->cksum = rte_ipv6_phdr_cksum(ip, m->ol_flags);
+	} else {
+		tcp->cksum = (uint16_t)~net_ipv6_l4_sum(ip, IPPROTO_TCP, tcp, l4len);
+	}
+
+	if (dmac == NULL) {
+		net_pending_add(nif, m, &nh, true, now);
 		return 0;
 	}
 	nif->tx(nif->tx_arg, m);

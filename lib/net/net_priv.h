@@ -107,11 +107,134 @@ void arp_pending_add(struct net_if *nif, struct rte_mbuf *m, uint32_t nh, uint64
 const struct rte_ether_addr *arp_resolve(struct net_if *nif, uint32_t ip,
 					 uint64_t now);
 
+/* The pending queue of both families (arp.c): queue m for next hop nh;
+ * send what waits for nh (now at mac) and expire what waited too long. */
+void net_pending_add(struct net_if *nif, struct rte_mbuf *m, const union tt_addr *nh,
+		     bool v6, uint64_t now);
+void net_pending_flush(struct net_if *nif, const union tt_addr *nh, bool v6,
+		       const struct rte_ether_addr *mac, uint64_t now);
+
 /*
  * Traffic from mac confirms an existing entry for ip: refresh its age when
  * the MAC matches; never creates or changes an entry.
  */
 void arp_confirm(struct arp_cache *c, uint32_t ip,
 		 const struct rte_ether_addr *mac, uint64_t now);
+
+/* ---- IPv6 (net_input6.c, icmp6.c, nd.c) ---------------------------- */
+
+/* Hop limit of what we originate: 64 as Linux (RFC 8200 3 leaves it to
+ * the host); Neighbor Discovery always uses 255 (RFC 4861 7.1). */
+#define NET_IP6_HOP_LIMIT     64
+#define NET_ND_HOP_LIMIT      255
+
+/* Extension headers we walk (RFC 8200 4), and the bound on how many. */
+#define NET_IP6_HOPOPTS       0
+#define NET_IP6_ROUTING       43
+#define NET_IP6_FRAGMENT      44
+#define NET_IP6_ICMP          58
+#define NET_IP6_NONXT         59
+#define NET_IP6_DSTOPTS       60
+#define NET_IP6_MAX_EXT       8
+
+/* ICMPv6 types (RFC 4443 2.1, RFC 4861 4). */
+#define NET_ICMP6_DEST_UNREACH 1
+#define NET_ICMP6_PKT_TOO_BIG  2
+#define NET_ICMP6_ECHO_REQUEST 128
+#define NET_ICMP6_ECHO_REPLY   129
+#define NET_ND_ROUTER_SOLICIT  133
+#define NET_ND_REDIRECT        137
+#define NET_ND_NEIGH_SOLICIT   135
+#define NET_ND_NEIGH_ADVERT    136
+#define NET_ND_OPT_SLLA        1    /* source link-layer address */
+#define NET_ND_OPT_TLLA        2    /* target link-layer address */
+#define NET_ND_NA_ROUTER       0x80 /* flags, first byte after the checksum */
+#define NET_ND_NA_SOLICITED    0x40
+#define NET_ND_NA_OVERRIDE     0x20
+
+/* A neighbour entry unconfirmed for this long is still used and checked
+ * with a unicast-less solicitation, as ARP_STALE_US (RFC 4861 7.3). */
+#define ND_STALE_US ARP_STALE_US
+
+static inline bool
+net_ip6_is_mcast(const uint8_t a[16])
+{
+	return a[0] == 0xff;
+}
+
+static inline bool
+net_ip6_is_link_local(const uint8_t a[16])
+{
+	return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;     /* fe80::/10 */
+}
+
+/* ff02::1:ffXX:XXXX (RFC 4291 2.7.1). */
+static inline bool
+net_ip6_is_solicited_node(const uint8_t a[16])
+{
+	static const uint8_t p[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0,
+				       0, 0, 0, 1, 0xff };
+
+	return memcmp(a, p, sizeof(p)) == 0;
+}
+
+/* ff02::1, all nodes (RFC 4291 2.7.1). */
+static inline bool
+net_ip6_is_all_nodes(const uint8_t a[16])
+{
+	static const uint8_t p[16] = { 0xff, 0x02, [15] = 1 };
+
+	return memcmp(a, p, sizeof(p)) == 0;
+}
+
+/* Inside ip6/prefix6_len, or link-local: reachable without a router. */
+bool net_on_link6(const struct net_if *nif, const uint8_t a[16]);
+
+/*
+ * A source address a host may accept traffic from (RFC 4291 2.5.2, 2.5.3,
+ * 2.5.5.2, 2.7; Linux ipv6_rcv): not unspecified, not loopback, not
+ * multicast, not IPv4-mapped, not one of ours (a looped or spoofed frame).
+ * The unspecified source of a DAD solicitation is handled by nd.c.
+ */
+static inline bool
+net_src_ok6(const struct net_if *nif, const uint8_t s[16])
+{
+	static const uint8_t loop[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (net_ip6_is_mcast(s) || net_ip6_is_zero(s) ||
+	    memcmp(s, loop, 16) == 0 || memcmp(s, mapped, 12) == 0)
+		return false;
+	return !net_is_local6(nif, s);
+}
+
+/* Validate and dispatch an IPv6 frame (Ethernet header at the start of
+ * m); net_input's contract. */
+enum net_verdict ipv6_input(struct net_if *nif, struct rte_mbuf *m,
+			    struct tcp_seg *seg, uint64_t now);
+
+/* An ICMPv6 message at offset off of m (l4len bytes, the packet trimmed
+ * to its payload length); dst_ours: the destination is one of our
+ * unicast addresses (else the solicited-node or all-nodes group).  Frees m. */
+enum net_verdict icmp6_input(struct net_if *nif, struct rte_mbuf *m,
+			     unsigned int off, unsigned int l4len, bool dst_ours,
+			     uint64_t now);
+
+/* A Neighbor Solicitation or Advertisement (checksum already checked),
+ * as icmp6_input.  Frees m. */
+enum net_verdict nd_input(struct net_if *nif, struct rte_mbuf *m,
+			  unsigned int off, unsigned int l4len, bool dst_ours,
+			  uint64_t now);
+
+/* MAC of IPv6 next hop ip for output (src: our address the packet comes
+ * from, for the solicitation), or NULL when unresolved (a rate-limited
+ * solicitation is then sent).  A stale entry is returned and re-checked. */
+const struct rte_ether_addr *nd_resolve(struct net_if *nif, const uint8_t ip[16],
+					const uint8_t src[16], uint64_t now);
+
+/* Traffic from mac confirms an existing resolved entry for ip (refreshes
+ * its age when the MAC matches; never creates or changes one). */
+void nd_confirm(struct nd_cache *c, const uint8_t ip[16],
+		const struct rte_ether_addr *mac, uint64_t now);
 
 #endif

@@ -51,17 +51,26 @@ const char *tcp_state_name(enum tcp_state s);
 	X(arp_rx,               "ARP packets received") \
 	X(arp_replies_sent,     "ARP replies sent") \
 	X(arp_requests_sent,    "ARP requests sent") \
-	X(icmp_echo_replies,    "ICMP echo replies sent") \
+	X(icmp_echo_replies,    "ICMP and ICMPv6 echo replies sent") \
 	X(icmp_unreach_sent,    "ICMP port/protocol unreachable sent") \
 	X(icmp_rate_limited,    "ICMP errors not sent: rate limit (icmp_ratelimit)") \
+	X(nd_rx,                "IPv6 Neighbor Discovery messages received (NS, NA, RS, RA, redirect)") \
+	X(nd_adverts_sent,      "IPv6 Neighbor Advertisements sent") \
+	X(nd_solicits_sent,     "IPv6 Neighbor Solicitations sent") \
+	X(icmp6_unreach_rx,     "ICMPv6 destination unreachable about our packets (counted only)") \
+	X(icmp6_too_big_rx,     "ICMPv6 packet too big about our packets (no PMTU discovery: counted only)") \
 	X(drop_short,           "drops: frame or header too short") \
-	X(drop_bad_header,      "drops: malformed IPv4/TCP header") \
-	X(drop_bad_cksum,       "drops: bad IPv4 or TCP checksum") \
-	X(drop_ip_fragment,     "drops: IPv4 fragments") \
+	X(drop_bad_header,      "drops: malformed IPv4/IPv6/TCP header or bad source address") \
+	X(drop_bad_cksum,       "drops: bad IPv4, ICMP, ICMPv6 or TCP checksum") \
+	X(drop_ip_fragment,     "drops: IPv4 fragments and IPv6 packets with a fragment header") \
 	X(drop_not_ours,        "drops: not for one of our addresses/protocols") \
 	X(drop_no_listener,     "drops: SYN or segment to a closed port (RST sent)") \
 	X(drop_no_conn,         "drops: segment for no connection (RST sent)") \
 	X(drop_no_arp,          "drops: next hop not resolved yet") \
+	X(drop_ip6_ext,         "drops: malformed, too many or unsupported IPv6 extension headers") \
+	X(drop_nd_invalid,      "drops: Neighbor Discovery messages failing RFC 4861 7.1 validation") \
+	X(drop_no_nd,           "drops: IPv6 next hop not resolved (Neighbor Discovery)") \
+	X(drop_no_route6,       "drops: IPv6 destination off-link and no gateway6") \
 	X(drop_wrong_lcore,     "segments of a tuple owned by another lcore") \
 	X(drop_out_of_window,   "drops: segment outside the receive window") \
 	X(drop_paws,            "drops: PAWS (old timestamp)") \

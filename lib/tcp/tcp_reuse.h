@@ -20,6 +20,13 @@
  * Without RSS (or one queue) the ports are partitioned by lcore instead
  * (port % n_queues == queue).
  *
+ * IPv6 (issue 12): a target is either family; an IPv4 target pairs with
+ * the IPv4 source range, an IPv6 one with the IPv6 source range, whose
+ * ends differ in the last 32 bits only (the config checks it), so an IPv6
+ * source is a fixed 96-bit head and a 32-bit index like an IPv4 address.
+ * The NIC hashes an IPv6/TCP packet over src (16 B), dst (16 B), sport,
+ * dport (Microsoft RSS "IPv6 with TCP"), which needs a 40-byte key.
+ *
  * EAL-free: only rte_softrss(), a header-only inline, is used.
  */
 
@@ -34,12 +41,15 @@
 #define TUPLE_RSS_RETA_MAX  512     /* RTE_ETH_RSS_RETA_SIZE_512 */
 /* Toeplitz of 12 input bytes (IPv4 + TCP ports) reads 12 + 4 key bytes. */
 #define TUPLE_RSS_KEY_MIN   16
-/* Largest source IP range (a /16): its per-address hash array stays small. */
+/* ... of 36 (IPv6 + TCP ports), 36 + 4: IPv6 targets need this much. */
+#define TUPLE_RSS_KEY_MIN6  40
+/* Largest source IP range (a /16, IPv4 or IPv6): its per-address hash
+ * array stays small. */
 #define TUPLE_MAX_SRC_IPS   65536u
 /*
  * Bound on the port bitmaps of one pool.  With a power-of-two RETA the
- * pools need at most reta_size bitmaps of 8 KiB (4 MiB) whatever the source
- * range; any other RETA size needs one bitmap per (source ip, target),
+ * pools need at most reta_size bitmaps of 8 KiB (4 MiB) per address family
+ * whatever the source range; any other RETA size needs one bitmap per (source ip, target),
  * refused beyond this (the equivalent of 65536 * 64 uint16 port entries).
  */
 #define TUPLE_POOL_MAX_BYTES (65536u * 64u * 2u)
@@ -68,19 +78,30 @@ struct tuple_cursor {
  * are private to tcp_reuse.c.
  */
 struct tuple_pool {
-	uint32_t src_ip_first;
-	uint32_t n_src;
+	uint32_t src_ip_first;        /* IPv4 sources, host order */
+	uint32_t n_src;               /* 0 without IPv4 targets */
+	uint8_t src6_first[16];       /* IPv6 sources, wire order: the head */
+	uint32_t src6_lo;             /* ... and its last 32 bits, host order */
+	uint32_t n_src6;              /* 0 without IPv6 targets */
 	uint32_t port_first;
 	uint32_t n_ports;
-	uint32_t target_ip[TT_MAX_TARGETS];
+	uint32_t target_ip[TT_MAX_TARGETS];       /* IPv4 targets */
+	uint8_t target_ip6[TT_MAX_TARGETS][16];   /* IPv6 targets */
+	bool target_v6[TT_MAX_TARGETS];
 	uint16_t target_port[TT_MAX_TARGETS];
 	unsigned n_targets;
 
 	uint8_t kind;                 /* enum tuple_pool_kind (tcp_reuse.c) */
 	uint32_t class_mask;          /* power-of-two RETA: reta_size - 1 */
 	uint32_t *class_of;           /* key or (si, ti) -> class */
-	uint32_t *h_src;              /* Toeplitz part of each source ip */
+	uint32_t *h_src;              /* Toeplitz part of each IPv4 source */
+	uint32_t *h_src6;             /* ... of each IPv6 source */
 	uint32_t h_target[TT_MAX_TARGETS];  /* ... of each target ip:port */
+	/* Per target, from its family: sources, their hash parts and where
+	 * its keys start in class_of (so the lookups do not branch on it). */
+	uint32_t t_nsrc[TT_MAX_TARGETS];
+	const uint32_t *t_hsrc[TT_MAX_TARGETS];
+	uint32_t t_cbase[TT_MAX_TARGETS];
 
 	uint32_t n_classes;
 	uint32_t words;               /* 64-bit words per bitmap */
@@ -93,14 +114,18 @@ struct tuple_pool {
 
 /*
  * Build the pool of the lcore reading RX queue `queue` (of n_queues) from
- * cc's targets, source IPs (default_src_ip when cc->src_ip_first is 0) and
- * source ports.  rss NULL or key_len 0: ports partitioned by
- * port % n_queues == queue.  Returns 0, or a negative errno with a one-line
- * reason in err (may be NULL): -EINVAL for a bad argument, -E2BIG over the
- * size bounds above, -ENOMEM.
+ * cc's targets, source IPs and source ports.  IPv4 targets use
+ * cc->src_ip_first..last, or default_src_ip when that is 0; IPv6 targets
+ * cc->src_ip6_first..last when has_src_ip6, else default_src_ip6 (16 bytes,
+ * wire order; NULL: none).  A family without targets needs no source.
+ * rss NULL or key_len 0: ports partitioned by port % n_queues == queue.
+ * Returns 0, or a negative errno with a one-line reason in err (may be
+ * NULL): -EINVAL for a bad argument, -E2BIG over the size bounds above,
+ * -ENOMEM.
  */
 int tuple_pool_init(struct tuple_pool *p, const struct tt_client_config *cc,
-		    uint32_t default_src_ip, unsigned queue, unsigned n_queues,
+		    uint32_t default_src_ip, const uint8_t *default_src_ip6,
+		    unsigned queue, unsigned n_queues,
 		    const struct tt_rss_info *rss, char *err, size_t errlen);
 void tuple_pool_free(struct tuple_pool *p);
 
@@ -111,11 +136,16 @@ uint64_t tuple_pool_count(const struct tuple_pool *p, unsigned ti);
  * header fields (host order). */
 uint32_t tuple_rss_hash(const struct tt_rss_info *rss, uint32_t src_ip,
 			uint32_t dst_ip, uint16_t sport, uint16_t dport);
+/* ... for an IPv6/TCP packet (addresses as on the wire, ports host
+ * order): rte_softrss() over RTE_THASH_V6_L4_LEN words.  Needs a key of
+ * TUPLE_RSS_KEY_MIN6 bytes (a shorter one reads as zero-padded). */
+uint32_t tuple_rss_hash6(const struct tt_rss_info *rss, const uint8_t *src_ip6,
+			 const uint8_t *dst_ip6, uint16_t sport, uint16_t dport);
 /* The queue that hash is steered to: reta[hash % reta_size] (NICs use the
  * low bits).  0 without RSS. */
 unsigned tuple_rss_queue(const struct tt_rss_info *rss, uint32_t hash);
 
-/* Whether t (local = ours) is one of this lcore's tuples. */
+/* Whether t (local = ours, either family) is one of this lcore's tuples. */
 bool tuple_owned(const struct tuple_pool *p, const struct tcp_tuple *t);
 
 enum tuple_pick {
@@ -145,7 +175,7 @@ enum tuple_pick tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned t
 /*
  * May a connect take over this TIME_WAIT record now?  As Linux
  * tcp_twsk_unique(): tw_reuse 0 never, 1 yes, 2 only when either address
- * is loopback (127/8, which a DPDK port never carries); and the old
+ * is loopback (127/8 or ::1, which a DPDK port never carries); and the old
  * connection must have used timestamps, its last one received more than
  * tw_reuse_delay ago.  t is the record's 4-tuple.
  */

@@ -3,25 +3,42 @@
 #
 # e2e: ab -n 2000 -c 50.  ab speaks HTTP/1.0 without keep-alive, so tcpterm
 # closes each connection after its response and holds TIME_WAIT.
-#   ab: 2000 complete, 0 failed, no non-2xx; tcpterm's TIME_WAIT accounting
-#   matches its active closes; nothing left ESTABLISHED; the kernel holds
-#   TIME-WAIT only for the spare connections ab closes itself at the end.
+#   - ab: 2000 complete, 0 failed, no non-2xx;
+#   - tcpterm answered exactly 2000, closed first on each, TIME_WAIT
+#     accounting matches its active closes, nothing left ESTABLISHED; the
+#     kernel holds TIME-WAIT only for the spare connections ab closes
+#     itself at the end;
+#   - a capture of the SYN-ACKs: one per connection tcpterm opened, of the
+#     family under test.
+# TT_FAMILY=6 runs it to http://[2001:2::1]/ with the kernel side IPv6 only
+# (ipv6_ab.sh, issue 12): TIME_WAIT then holds IPv6 tuples.
 
 set -u
-. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/scripts/lib.sh"
+TT_FAMILY=${TT_FAMILY:-4}
+. "${TT_SOURCE_DIR:-$(dirname "$0")/../..}/tests/e2e/ipv6_lib.sh"
 
-tt_e2e_begin ab
-tt_up --set tcp.time_wait=600 ||
-	tt_abort "tcpterm up and answering HTTP on $TT_IF"
+if [ "$TT_FAMILY" = 6 ]; then
+	SIP=$TT_SERVER_IP6 SYNACK_BPF="ip6 and tcp and ip6[53] & 0x12 == 0x12" FAM=IPv6
+else
+	SIP=$TT_SERVER_IP SYNACK_BPF="ip and tcp and tcp[13] & 0x12 == 0x12" FAM=IPv4
+fi
 
-base=$(tt_baseline 'c["http_responses"]') || tt_abort "a quiet stats line before ab"
-tt_ns_run -o "$TT_WORKDIR/ab.txt" timeout --foreground 120 \
-	ab -q -n 2000 -c 50 -s 10 "http://$TT_SERVER_IP/"
+tt_e2e_begin ab tcpdump
+tt_up --set tcp.time_wait=600 || tt_abort "tcpterm up and answering HTTP over $FAM on $TT_IF"
+W=$TT_WORKDIR
+
+read -r base base_open base_rtx < <(tt_baseline \
+	'"%d %d %d" % (c["http_responses"], c["conns_opened"], c["synack_retransmits"])') ||
+	tt_abort "a quiet stats line before ab"
+CAP=$W/synack.pcap
+tt_capture_start "$CAP" "$SYNACK_BPF" ||
+	tt_abort "tcpdump started"
+tt_ns_run -o "$W/ab.txt" timeout --foreground 60 ab -q -n 2000 -c 50 -s 10 "$(tt_url "$TT_FAMILY")"
 rc=$?
-sed -n '/^Server Hostname/,/^Transfer rate/p' "$TT_WORKDIR/ab.txt"
+sed -n '/^Server Hostname/,/^Transfer rate/p' "$W/ab.txt"
 tt_check "ab exited 0 (status $rc)" [ "$rc" = 0 ]
-[ "$rc" = 0 ] || tail -n 5 "$TT_WORKDIR/ab.txt"
-field() { awk -F: -v k="$1" '$1 == k { gsub(/[ \t]/, "", $2); print $2 }' "$TT_WORKDIR/ab.txt"; }
+[ "$rc" = 0 ] || tail -n 5 "$W/ab.txt"
+field() { awk -F: -v k="$1" '$1 == k { gsub(/[ \t]/, "", $2); print $2 }' "$W/ab.txt"; }
 complete=$(field 'Complete requests')
 failed=$(field 'Failed requests')
 non2xx=$(field 'Non-2xx responses')
@@ -51,5 +68,11 @@ pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_cl
 tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
 	[ "$ktw" -le "${pc:--1}" ]
 
+tt_check "the capture holds every packet tcpdump's filter saw" tt_capture_stop
+opened=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["conns_opened"]') - base_open))
+rtx=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["synack_retransmits"]') - base_rtx))
+synacks=$(tt6_pcap_count "$CAP" "src host $SIP")
+tt_check "one $FAM SYN-ACK per connection tcpterm opened ($synacks == $opened + $rtx retransmitted, >= 2000)" \
+	eval '[ "$synacks" = $((opened + rtx)) ] && [ "$opened" -ge 2000 ]'
 tt_stop_and_check_final
 tt_e2e_end

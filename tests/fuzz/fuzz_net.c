@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzz target: whole frames into the network layer (lib/net: Ethernet,
- * ARP, IPv4, ICMP, TCP header and options, checksums), and the TCP
+ * ARP, IPv4, ICMP, IPv6 with extension headers, ICMPv6 and Neighbor
+ * Discovery, TCP header and options, checksums), and the TCP
  * segments it accepts into the stack with the HTTP responder behind it, so
  * that answers (SYN-ACKs, RSTs, ARP replies, echo replies, responses) are
- * built and sent through the same path as on a port.
+ * built and sent through the same path as on a port.  The interface has
+ * both families: 198.18.0.1/24 and 2001:2::1/64 (RFC 5180 ranges).
  *
  * Input: frames, each a 2-byte length, a flags byte (bit 0: the port
  * verifies checksums, so the frame carries the offload's "good" flags;
@@ -95,7 +97,9 @@ accounted(const struct tt_stats *st)
 
 	return c[TT_C_arp_rx] + c[TT_C_icmp_echo_replies] + c[TT_C_drop_short] +
 		c[TT_C_drop_bad_header] + c[TT_C_drop_bad_cksum] + c[TT_C_drop_ip_fragment] +
-		c[TT_C_drop_not_ours] + c[TT_C_icmp_unreach_sent] + c[TT_C_icmp_rate_limited];
+		c[TT_C_drop_not_ours] + c[TT_C_icmp_unreach_sent] + c[TT_C_icmp_rate_limited] +
+		c[TT_C_nd_rx] + c[TT_C_drop_ip6_ext] + c[TT_C_icmp6_unreach_rx] +
+		c[TT_C_icmp6_too_big_rx];
 }
 
 int
@@ -105,6 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in in = { .p = data, .n = size };
 	struct tcp_stack_ops ops = { .xmit = xmit };
 	static const struct rte_ether_addr mac = {{ 0x02, 0, 0, 0, 0, 1 }};
+	static const uint8_t ip6[16] = { 0x20, 0x01, 0, 2, [15] = 1 };
+	static const uint8_t gw6[16] = { 0x20, 0x01, 0, 2, [15] = 0xfe };
 	uint64_t frames = 0, to_tcp = 0;
 
 	memset(&b, 0, sizeof(b));
@@ -113,6 +119,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.nif.ip = 0xc6120001u;            /* 198.18.0.1/24 */
 	b.nif.netmask = 0xffffff00u;
 	b.nif.gateway = 0xc61200feu;
+	b.nif.has_ip6 = true;              /* 2001:2::1/64, gateway6 2001:2::fe */
+	memcpy(b.nif.ip6, ip6, 16);
+	b.nif.prefix6_len = 64;
+	net_ip6_link_local(&mac, b.nif.ip6_ll);
+	b.nif.has_gateway6 = true;
+	memcpy(b.nif.gateway6, gw6, 16);
 	b.nif.mp = pool;
 	b.nif.st = &b.st;
 	b.nif.tx = tx;

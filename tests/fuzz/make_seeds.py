@@ -218,4 +218,125 @@ for rport in range(1024, 65536):
         if n == 32:
             break
 out("net", "regress_hash_flood_old_crc32c", frame(arp_req) + flood)
+
+# IPv6 (issue 12): the interface is also 2001:2::1/64 (RFC 5180), with
+# link-local fe80::ff:fe00:1 (EUI-64 of 02:00:00:00:00:01).
+IP6_US = bytes([0x20, 0x01, 0, 2] + [0] * 11 + [1])
+IP6_PEER = bytes([0x20, 0x01, 0, 2] + [0] * 11 + [2])
+IP6_FAR = bytes([0x20, 0x01, 0, 2, 0, 0, 0, 1] + [0] * 7 + [7])
+LL_US = bytes([0xfe, 0x80] + [0] * 9 + [0xff, 0xfe, 0, 0, 1])
+LL_PEER = bytes([0xfe, 0x80] + [0] * 9 + [0xff, 0xfe, 0, 0, 2])
+UNSPEC = bytes(16)
+
+
+def snm(a):
+    """The solicited-node group of a (RFC 4291 2.7.1) and its MAC."""
+    g = bytes([0xff, 2] + [0] * 9 + [1, 0xff]) + a[13:]
+    return g, b"\x33\x33" + g[12:]
+
+
+def sum6(src, dst, nh, l4):
+    return csum(src + dst + struct.pack("!IxxxB", len(l4), nh) + l4)
+
+
+def ipv6(nh, payload, src=IP6_PEER, dst=IP6_US, hlim=64, ext=b"", first=None):
+    """ext: extension headers (their next-header bytes already right),
+    first: the IPv6 header's next header when ext is given."""
+    h = struct.pack("!IHBB16s16s", 6 << 28, len(ext) + len(payload),
+                    nh if not ext else first, hlim, src, dst)
+    return h + ext + payload
+
+
+def tcp6(sport, dport, seqn, ackn, flags, opts=b"", data=b"", src=IP6_PEER, dst=IP6_US):
+    off = (20 + len(opts)) // 4
+    h = struct.pack("!HHIIBBHHH", sport, dport, seqn, ackn, off << 4, flags, 65535, 0, 0) + opts
+    c = sum6(src, dst, 6, h + data)
+    return h[:16] + struct.pack("!H", c) + h[18:] + data
+
+
+def icmp6(typ, code, body, src=IP6_PEER, dst=IP6_US):
+    m = struct.pack("!BBH", typ, code, 0) + body
+    return m[:2] + struct.pack("!H", sum6(src, dst, 58, m)) + m[4:]
+
+
+def eth6(payload, dst=MAC_US, src=MAC_PEER):
+    return dst + src + struct.pack("!H", 0x86DD) + payload
+
+
+def ns(target, src=IP6_PEER, opt=True, hlim=255):
+    grp, gmac = snm(target)
+    body = b"\0" * 4 + target + (b"\x01\x01" + MAC_PEER if opt else b"")
+    return eth6(ipv6(58, icmp6(135, 0, body, src, grp), src, grp, hlim), gmac)
+
+
+def na(target, flags=0x60, mac=MAC_PEER, dst=IP6_US):
+    body = bytes([flags, 0, 0, 0]) + target + (b"\x02\x01" + mac if mac else b"")
+    return eth6(ipv6(58, icmp6(136, 0, body, target, dst), target, dst, 255))
+
+
+def syn6(sport=40000, src=IP6_PEER, dst=IP6_US):
+    return eth6(ipv6(6, tcp6(sport, 80, 1000, 0, SYN, SYN_OPTS, b"", src, dst), src, dst))
+
+
+ping6 = eth6(ipv6(58, icmp6(128, 0, b"\x12\x34\x00\x01ping6")))
+# The handshake over IPv6: our SYN-ACK waits for Neighbor Discovery, the
+# peer's NA releases it, then an ACK and a GET.
+out("net", "ipv6_syn_nd_get", frame(syn6()) + frame(na(IP6_PEER)) +
+    frame(eth6(ipv6(6, tcp6(40000, 80, 1001, 0, ACK))), 0, 1) +
+    frame(eth6(ipv6(6, tcp6(40000, 80, 1001, 0, ACK | PSH, b"", GET)))))
+# Neighbor Discovery: NS for our address and our link-local one, DAD, a
+# forwarded (hop limit 64) NS, NS for another host, NA without and with
+# override, a solicited NA to all nodes, RS/RA/redirect.
+out("net", "ipv6_nd",
+    frame(ns(IP6_US)) + frame(ns(LL_US, LL_PEER)) + frame(ns(IP6_US, UNSPEC, False)) +
+    frame(ns(IP6_US, hlim=64)) + frame(ns(IP6_FAR)) + frame(ns(IP6_US, opt=False)) +
+    frame(syn6(40001)) + frame(na(IP6_PEER, 0x40, bytes([2, 0, 0, 0, 0, 0x22]))) +
+    frame(na(IP6_PEER, 0x20)) + frame(na(IP6_PEER, 0x60, None)) +
+    frame(na(IP6_PEER, 0x40, dst=bytes([0xff, 2] + [0] * 13 + [1]))) +
+    frame(eth6(ipv6(58, icmp6(133, 0, b"\0" * 4), hlim=255))) +
+    frame(eth6(ipv6(58, icmp6(134, 0, b"\0" * 12), hlim=255))) +
+    frame(eth6(ipv6(58, icmp6(137, 0, b"\0" * 36), hlim=255))))
+# ICMPv6: echo (plain, behind destination options, offload flags), errors
+# about our packets (unreachable, packet too big) and someone else's.
+quoted = ipv6(6, tcp6(80, 40000, 5, 6, ACK, b"", b"", IP6_US, IP6_FAR), IP6_US, IP6_FAR)
+out("net", "ipv6_icmp",
+    frame(ping6) + frame(ping6, 1) + frame(ping6, 3) +
+    frame(eth6(ipv6(58, icmp6(128, 0, b"\0\1\0\2x"), ext=b"\x3a\0\1\4\0\0\0\0", first=60))) +
+    frame(eth6(ipv6(58, icmp6(1, 4, b"\0" * 4 + quoted)))) +
+    frame(eth6(ipv6(58, icmp6(2, 0, struct.pack("!I", 1280) + quoted)))) +
+    frame(eth6(ipv6(58, icmp6(1, 0, b"\0" * 4 + quoted.replace(IP6_US, IP6_PEER))))) +
+    frame(eth6(ipv6(58, icmp6(129, 0, b"\0\1\0\2")))))
+# Extension headers: hop-by-hop + destination options before TCP (walked),
+# routing with segments left 0 (skipped) and 1 (dropped), hop-by-hop not
+# first, an option that says discard, one running past its header, nine
+# headers, a fragment header, a header past the packet.
+seg6 = tcp6(40002, 80, 7, 0, SYN, SYN_OPTS)
+HBH_DST = b"\x3c\0\1\4\0\0\0\0" + b"\x06\0\0\0\0\0\0\0"
+out("net", "ipv6_ext_headers",
+    frame(eth6(ipv6(6, seg6, ext=HBH_DST, first=0))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x3c\0\0\0\0\0\0\0\x06\0\x05\x02\0\0\1\0", first=43))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x06\0\0\1\0\0\0\0", first=43))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\0\0\1\4\0\0\0\0\x06\0\1\4\0\0\0\0", first=60))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x06\0\x47\x02\0\0\1\0", first=60))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x06\0\1\5\0\0\0\0", first=60))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x3c\0\1\4\0\0\0\0" * 8 + b"\x06\0\1\4\0\0\0\0", first=60))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x06\0\0\1\0\0\0\x2a", first=44))) +
+    frame(eth6(ipv6(6, seg6, ext=b"\x06\xc8\1\4\0\0\0\0", first=60))))
+# Odd IPv6: bad sources (multicast, unspecified, loopback, v4-mapped, ours),
+# a group as TCP destination, a truncated payload, version 4, payload
+# length 0, UDP, a bad TCP checksum, data to our link-local address.
+bad6 = eth6(ipv6(6, tcp6(40003, 80, 7, 0, SYN)))
+trunc = bad6[:14 + 4] + struct.pack("!H", 200) + bad6[14 + 6:]
+v4in6 = bad6[:14] + b"\x40" + bad6[15:]
+zero = bad6[:14 + 4] + b"\0\0" + bad6[14 + 6:]
+badck = bad6[:-3] + bytes([bad6[-3] ^ 1]) + bad6[-2:]
+out("net", "ipv6_odd",
+    b"".join(frame(syn6(40004, src)) for src in
+             (bytes([0xff, 2] + [0] * 13 + [1]), UNSPEC, bytes(15) + b"\1",
+              bytes(10) + b"\xff\xff" + IP_PEER, IP6_US)) +
+    frame(syn6(40005, dst=bytes([0xff, 2] + [0] * 13 + [1]))) +
+    frame(trunc) + frame(v4in6) + frame(zero) + frame(badck) +
+    frame(eth6(ipv6(17, struct.pack("!HHHH", 5000, 53, 12, 0) + b"abcd"))) +
+    frame(syn6(40006, LL_PEER, LL_US)) + frame(ns(LL_US, LL_PEER)) +
+    frame(eth6(ipv6(6, tcp6(40006, 80, 1001, 0, ACK | PSH, b"", GET, LL_PEER, LL_US), LL_PEER, LL_US))))
 print("seeds written under", os.path.join(HERE, "corpus"))

@@ -273,6 +273,39 @@ h_peer_init(struct harness *h, struct h_peer *p, uint16_t rport)
 	p->ts_base = 0x50000000u + rport;
 }
 
+const uint8_t h_laddr6[16] = { 0x20, 0x01, 0x00, 0x02, [15] = 1 };
+const uint8_t h_raddr6[16] = { 0x20, 0x01, 0x00, 0x02, [15] = 2 };
+
+struct tcp_tuple
+h_tuple6(const uint8_t laddr[16], const uint8_t raddr[16], uint16_t lport,
+	 uint16_t rport)
+{
+	struct tcp_tuple t;
+
+	/* The core compares and hashes tuples as whole words. */
+	memset(&t, 0, sizeof(t));
+	memcpy(t.laddr.v6, laddr, sizeof(t.laddr.v6));
+	memcpy(t.raddr.v6, raddr, sizeof(t.raddr.v6));
+	t.lport = lport;
+	t.rport = rport;
+	t.v6 = 1;
+	return t;
+}
+
+struct tcp_conn *
+h_connect(struct harness *h, const struct tcp_tuple *t)
+{
+	return tcp_connect(&h->s, t, &h_app_ops, h, 0, h->now);
+}
+
+void
+h_peer_init6(struct harness *h, struct h_peer *p, uint16_t rport,
+	     const uint8_t raddr[16])
+{
+	h_peer_init(h, p, rport);
+	p->t = h_tuple6(h_laddr6, raddr != NULL ? raddr : h_raddr6, H_LPORT, rport);
+}
+
 void
 h_start(struct harness *h, const struct tt_tcp_config *cfg)
 {

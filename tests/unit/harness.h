@@ -35,6 +35,11 @@
 #define H_LPORT 80
 #define H_RPORT 40000
 
+/* The same over IPv6 (issue 12; RFC 5180's benchmarking prefix), as on
+ * the wire: 2001:2::1 ours, 2001:2::2 the peer's. */
+extern const uint8_t h_laddr6[16];
+extern const uint8_t h_raddr6[16];
+
 /* "don't care" for the seq/ack/len/time fields of h_expect*(). */
 #define H_ANY (-1ll)
 
@@ -138,6 +143,20 @@ int h_teardown(void **state);
 
 /* A fresh peer on rport, with all options (MSS 1460, WS 7, SACK, TS). */
 void h_peer_init(struct harness *h, struct h_peer *p, uint16_t rport);
+
+/* The same peer over IPv6: tuple [h_laddr6]:80 <- [raddr]:rport (raddr
+ * NULL: h_raddr6), v6 = 1.  After h_start(), h_peer_init6(h, &h->peer,
+ * H_RPORT, NULL) makes every h_*() helper talk IPv6. */
+void h_peer_init6(struct harness *h, struct h_peer *p, uint16_t rport,
+		  const uint8_t raddr[16]);
+
+/* tcp_connect() on tuple t (local = ours), served by the fake app, with a
+ * fresh ISN, at the current time. */
+struct tcp_conn *h_connect(struct harness *h, const struct tcp_tuple *t);
+
+/* An IPv6 tuple (addresses as on the wire), every other byte zero. */
+struct tcp_tuple h_tuple6(const uint8_t laddr[16], const uint8_t raddr[16],
+			  uint16_t lport, uint16_t rport);
 
 /* ---- the clock ---- */
 

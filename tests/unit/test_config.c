@@ -6,6 +6,7 @@
  * argv[1], else $TT_SOURCE_DIR, else -DTT_SOURCE_DIR, else the first of
  * ".", "..", "../.." that holds config/tap.conf.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -112,6 +113,19 @@ base_config(struct tt_config *cfg)
 {
 	tt_config_defaults(cfg);
 	set_ok(cfg, "port0.ip=198.18.0.1/24");
+}
+
+/* a 16-byte address (wire order) is the one text names */
+static void
+assert_ip6(const uint8_t *got, const char *text)
+{
+	uint8_t want[16];
+	char buf[INET6_ADDRSTRLEN];
+
+	assert_int_equal(inet_pton(AF_INET6, text, want), 1);
+	if (memcmp(got, want, 16) != 0)
+		fail_msg("got %s, expected %s",
+			 inet_ntop(AF_INET6, got, buf, sizeof(buf)), text);
 }
 
 /* ---- defaults ----------------------------------------------------------- */
@@ -258,6 +272,26 @@ test_sample_configs_load_and_validate(void **state)
 	assert_int_equal(c.client.n_targets, 1);
 	assert_int_equal(c.client.target_ip[0], 0xc6120101);
 	assert_int_equal(c.client.target_port[0], 80);
+
+	load_sample(&c, "config/tap-ipv6.conf");
+	assert_int_equal(c.gen.mode, TT_MODE_SERVER);
+	assert_int_equal(c.port[0].ip, 0xc6120001);          /* 198.18.0.1 */
+	assert_true(c.port[0].has_ip6);
+	assert_ip6(c.port[0].ip6, "2001:2::1");
+	assert_int_equal(c.port[0].prefix6_len, 64);
+	assert_false(c.port[0].has_gateway6);
+
+	load_sample(&c, "config/tap-ipv6-client.conf");
+	assert_int_equal(c.gen.mode, TT_MODE_CLIENT);
+	assert_int_equal(c.client.n_targets, 2);
+	assert_true(c.client.target_v6[0]);
+	assert_ip6(c.client.target_ip6[0], "2001:2::2");
+	assert_false(c.client.target_v6[1]);
+	assert_int_equal(c.client.target_ip[1], 0xc6120002);
+	assert_int_equal(c.client.src_ip_first, 0);           /* port0's ip */
+	assert_true(c.client.has_src_ip6);
+	assert_ip6(c.client.src_ip6_first, "2001:2::100");
+	assert_ip6(c.client.src_ip6_last, "2001:2::10f");
 
 	load_sample(&c, "config/null.conf");
 	assert_int_equal(c.gen.mode, TT_MODE_CLIENT);
@@ -445,6 +479,85 @@ test_lists_ranges_and_addresses(void **state)
 	assert_int_equal(c.port[3].gateway, 0);
 }
 
+/* Every accepted IPv6 form (issue 12): ip6 alongside or instead of ip,
+ * gateway6, [v6]:port targets mixed with IPv4 ones, src_ip ranges of
+ * either family or both. */
+static void
+test_ipv6_forms(void **state)
+{
+	struct tt_config c;
+	char path[64], err[512];
+
+	(void)state;
+	tt_config_defaults(&c);
+	if (load_text(&c,
+		"[port0]\n"
+		"ip = 198.18.0.1/24\n"
+		"ip6 = 2001:2::1/64\n"
+		"gateway6 = fe80::1\n"
+		"[port1]\n"
+		"ip6 = 2001:2:0:1::1/127\n"      /* IPv6 only, RFC 6164 /127 */
+		"gateway6 = 2001:2:0:1::\n"
+		"[client]\n"
+		"targets = 198.18.0.2:80, [2001:2::2]:80 ,[2001:2:0:1::]:8080\n"
+		"src_ip = 198.18.0.10-198.18.0.19 , 2001:2::fff0 - "
+		"2001:2::1:f\n",
+		path, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_true(c.port[0].present);
+	assert_int_equal(c.port[0].ip, 0xc6120001);
+	assert_true(c.port[0].has_ip6);
+	assert_ip6(c.port[0].ip6, "2001:2::1");
+	assert_int_equal(c.port[0].prefix6_len, 64);
+	assert_true(c.port[0].has_gateway6);
+	assert_ip6(c.port[0].gateway6, "fe80::1");
+	assert_true(c.port[1].present);
+	assert_int_equal(c.port[1].ip, 0);
+	assert_true(c.port[1].has_ip6);
+	assert_int_equal(c.port[1].prefix6_len, 127);
+	assert_ip6(c.port[1].gateway6, "2001:2:0:1::");
+	assert_false(c.port[2].present);
+
+	assert_int_equal(c.client.n_targets, 3);
+	assert_false(c.client.target_v6[0]);
+	assert_int_equal(c.client.target_ip[0], 0xc6120002);
+	assert_true(c.client.target_v6[1]);
+	assert_int_equal(c.client.target_ip[1], 0);
+	assert_ip6(c.client.target_ip6[1], "2001:2::2");
+	assert_int_equal(c.client.target_port[1], 80);
+	assert_true(c.client.target_v6[2]);
+	assert_ip6(c.client.target_ip6[2], "2001:2:0:1::");
+	assert_int_equal(c.client.target_port[2], 8080);
+	assert_int_equal(c.client.src_ip_first, 0xc612000a);
+	assert_int_equal(c.client.src_ip_last, 0xc6120013);
+	assert_true(c.client.has_src_ip6);
+	/* the ends differ in the last 32 bits only, across a 16-bit group */
+	assert_ip6(c.client.src_ip6_first, "2001:2::fff0");
+	assert_ip6(c.client.src_ip6_last, "2001:2::1:f");
+	set_ok(&c, "general.mode=client");
+	set_ok(&c, "client.concurrency=100");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+
+	/* src_ip is set as a whole: a family left out is the port's again */
+	set_ok(&c, "client.src_ip=2001:2::5");
+	assert_int_equal(c.client.src_ip_first, 0);
+	assert_true(c.client.has_src_ip6);
+	assert_ip6(c.client.src_ip6_first, "2001:2::5");
+	assert_ip6(c.client.src_ip6_last, "2001:2::5");
+	set_ok(&c, "client.src_ip=198.18.0.7");
+	assert_int_equal(c.client.src_ip_first, 0xc6120007);
+	assert_false(c.client.has_src_ip6);
+	/* a target list replaces the previous one, family flags included */
+	set_ok(&c, "client.targets=198.18.0.3:81");
+	assert_int_equal(c.client.n_targets, 1);
+	assert_false(c.client.target_v6[1]);
+	assert_false(c.client.target_v6[2]);
+	set_ok(&c, "port0.gateway6=none");
+	assert_false(c.port[0].has_gateway6);
+	assert_ip6(c.port[0].gateway6, "::");
+}
+
 /* ---- errors -------------------------------------------------------------- */
 
 struct bad_value {
@@ -504,6 +617,47 @@ static const struct bad_value bad_values[] = {
 	{ "client", "src_ip", "10.0.0.9-10.0.0.1", "first <= last" },
 	{ "client", "src_ip", "10.0.0.1-", "range" },
 	{ "client", "src_ports", "60999-32768", "lo <= hi" },
+	/* IPv6 (issue 12) */
+	{ "port0", "ip6", "2001:2::1", "the prefix length is missing; "
+	  "expected a unicast IPv6 address and prefix length, ADDR/1..128" },
+	{ "port0", "ip6", "2001:2::1/129", "ADDR/1..128" },
+	{ "port0", "ip6", "2001:2::1/0", "ADDR/1..128" },
+	{ "port0", "ip6", "2001:2::1/64x", "ADDR/1..128" },
+	{ "port0", "ip6", "2001:2::g/64", "ADDR/1..128" },
+	{ "port0", "ip6", "2001:2:::1/64", "ADDR/1..128" },
+	{ "port0", "ip6", "198.18.0.1/24", "ADDR/1..128" },
+	{ "port0", "ip6", "fe80::1%dtap0/64", "ADDR/1..128" },
+	{ "port0", "ip6", "ff02::1/64", "ff02::1 is a multicast address" },
+	{ "port0", "ip6", "::/64", ":: is the unspecified address" },
+	{ "port0", "ip6", "::1/128", "::1 is the loopback address" },
+	{ "port0", "ip6", "::ffff:198.18.0.1/96", "an IPv4-mapped address" },
+	{ "port2", "gateway6", "2001:2::1/64", "a unicast IPv6 address, or none" },
+	{ "port2", "gateway6", "198.18.0.1", "a unicast IPv6 address" },
+	{ "port2", "gateway6", "ff02::2", "ff02::2 is a multicast address" },
+	{ "client", "targets", "2001:2::1:80", "[IPv6]:port" },
+	{ "client", "targets", "[2001:2::1]", "[IPv6]:port" },
+	{ "client", "targets", "[2001:2::1]:0", "[IPv6]:port" },
+	{ "client", "targets", "[2001:2::1:80", "[IPv6]:port" },
+	{ "client", "targets", "[2001:2::x]:80", "[IPv6]:port" },
+	{ "client", "targets", "[198.18.0.1]:80", "[IPv6]:port" },
+	{ "client", "targets", "[2001:2::1]:80,198.18.0.1:80,[2001:2:0::1]:80",
+	  "target [2001:2::1]:80 listed twice" },
+	{ "client", "targets", "[ff02::1]:80", "target [ff02::1] is a "
+	  "multicast address" },
+	{ "client", "src_ip", "2001:2::10-2001:3::10", "range 2001:2::10-"
+	  "2001:3::10: the ends differ beyond the last 32 bits" },
+	{ "client", "src_ip", "2001:2::1:0:10-2001:2::10", "ends differ "
+	  "beyond the last 32 bits" },
+	{ "client", "src_ip", "2001:2::20-2001:2::10", "range 2001:2::20-"
+	  "2001:2::10 ends before it starts" },
+	{ "client", "src_ip", "2001:2::1-", "IPv6 address or range" },
+	{ "client", "src_ip", "2001:2::x", "IPv6 address or range" },
+	{ "client", "src_ip", "ff02::1-ff02::2", "source ff02::1 is a "
+	  "multicast address" },
+	{ "client", "src_ip", "198.18.0.1,198.18.0.2", "two IPv4 ranges" },
+	{ "client", "src_ip", "2001:2::1,2001:2::2-2001:2::3",
+	  "two IPv6 ranges" },
+	{ "client", "src_ip", "2001:2::1,", "IPv6 address or range" },
 	{ "client", "src_ports", "0-10", "1..65535" },
 	{ "client", "path", "index.html", "starting with /" },
 	{ "client", "path", "/a b", "without spaces" },
@@ -596,7 +750,7 @@ static const struct bad_file bad_files[] = {
 	{ "[tcp]\ntime_wiat = 1\n", "[tcp] time_wiat = 1: unknown key in "
 	  "[tcp] (known: max_conns, time_wait, fin_timeout," },
 	{ "[port2]\naddress = 1.2.3.4/8\n", "[port2] address = 1.2.3.4/8: "
-	  "unknown key in [port2] (known: ip, gateway, mtu)" },
+	  "unknown key in [port2] (known: ip, ip6, gateway, gateway6, mtu)" },
 	{ "[tcp]\ntime_wait = 60\nsack = on\ntime_wait = 30\n",
 	  "[tcp] time_wait = 30: duplicate key (already set to 60" },
 	{ "[tcp]\ntime_wait = 60\n[http]\n[tcp]\nsack = off\n",
@@ -917,8 +1071,35 @@ test_validate_catches_inconsistencies(void **state)
 		{ { "port0.ip=198.18.0.255/24" }, "network or broadcast" },
 		{ { "port0.gateway=198.18.1.1" }, "[port0] gateway 198.18.1.1" },
 		{ { "port0.gateway=198.18.0.1" }, "[port0] gateway" },
-		{ { "port1.mtu=1500" }, "[port1] sets gateway or mtu but has "
-		  "no ip" },
+		{ { "port1.mtu=1500" }, "[port1] sets gateway, gateway6 or mtu "
+		  "but has neither ip nor ip6" },
+		{ { "port1.gateway6=fe80::1" }, "[port1] sets gateway, gateway6 "
+		  "or mtu but has neither ip nor ip6" },
+		{ { "port0.ip6=2001:2::/64" }, "[port0] ip6 2001:2::/64 is the "
+		  "subnet-router anycast address" },
+		{ { "port0.ip6=2001:2::1/64", "port0.gateway6=2001:3::1" },
+		  "[port0] gateway6 2001:3::1 must be link-local (fe80::/10) or "
+		  "another address inside 2001:2::1/64" },
+		{ { "port0.ip6=2001:2::1/64", "port0.gateway6=2001:2::1" },
+		  "[port0] gateway6 2001:2::1 must be" },
+		{ { "port0.gateway6=fe80::1" }, "[port0] gateway6 fe80::1 needs "
+		  "an ip6" },
+		{ { "port1.ip6=2001:2:0:1::1/64", "port1.gateway=198.18.1.1" },
+		  "[port1] gateway 198.18.1.1 needs an ip" },
+		{ { "port0.ip6=2001:2::1/64", "port0.mtu=1279" },
+		  "[port0] mtu 1279 is below the IPv6 minimum of 1280" },
+		{ { "port0.ip6=2001:2::1/64", "port1.ip6=2001:2::1/48" },
+		  "[port0] and [port1] have the same ip6 2001:2::1" },
+		{ { "general.mode=client", "client.targets=[2001:2::2]:80" },
+		  "[client] target [2001:2::2]:80 is IPv6 but no [portN] has an "
+		  "ip6" },
+		{ { "port0.ip6=2001:2::1/64", "general.mode=client",
+		    "client.targets=[2001:2:1::2]:80" },
+		  "[client] target [2001:2:1::2]:80 is outside every [portN] ip6 "
+		  "prefix and no port has a gateway6" },
+		{ { "port0.ip6=2001:2::1/64", "general.mode=client",
+		    "client.targets=[2001:2::1]:80" },
+		  "[client] target [2001:2::1]:80 is [port0]'s own address" },
 		{ { "port0.mtu=67" }, "[port0] mtu 67" },
 		{ { "port1.ip=198.18.0.1/16" }, "same ip 198.18.0.1" },
 		{ { "general.mode=client" }, "[client] targets is required" },
@@ -1036,6 +1217,84 @@ test_validate_accepts_reachable_clients(void **state)
 		fail_msg("%s", err);
 }
 
+/* IPv6-only and dual-stack configurations that must validate, and the
+ * family checks around them. */
+static void
+test_validate_ipv6(void **state)
+{
+	struct tt_config c;
+	char err[512] = "";
+
+	(void)state;
+	/* a port with ip6 alone is a port */
+	tt_config_defaults(&c);
+	set_ok(&c, "port0.ip6=2001:2::1/64");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	set_ok(&c, "port0.mtu=1280");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* ... but an IPv4 target needs a port with ip */
+	set_ok(&c, "general.mode=client");
+	set_ok(&c, "client.targets=[2001:2::2]:80,198.18.0.2:80");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_one_line(err);
+	assert_contains(err, "[client] target 198.18.0.2:80 is IPv4 but no "
+			"[portN] has an ip");
+	set_ok(&c, "client.targets=[2001:2::2]:80");
+	set_ok(&c, "client.src_ports=40000-40999");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* an IPv4 src_ip does not fit an IPv6-only port */
+	set_ok(&c, "client.src_ip=198.18.0.5");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_contains(err, "[client] src_ip 198.18.0.5-198.18.0.5 is not "
+			"inside one [portN] prefix");
+
+	/* dual stack, mixed targets: each family pairs with its sources,
+	 * 10 ports x (1 IPv4 source + 4 IPv6 sources) = 50 tuples */
+	base_config(&c);
+	set_ok(&c, "port0.ip6=2001:2::1/64");
+	set_ok(&c, "general.mode=client");
+	set_ok(&c, "client.targets=198.18.0.2:80,[2001:2::2]:80");
+	set_ok(&c, "client.src_ip=2001:2::10-2001:2::13");
+	set_ok(&c, "client.src_ports=40000-40009");
+	set_ok(&c, "client.concurrency=50");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	set_ok(&c, "client.concurrency=51");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_one_line(err);
+	assert_contains(err, "concurrency 51 exceeds the 50 4-tuples");
+	set_ok(&c, "client.concurrency=50");
+
+	/* the IPv6 source range must lie in a port's ip6 prefix */
+	set_ok(&c, "client.src_ip=2001:2:1::10-2001:2:1::13");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_one_line(err);
+	assert_contains(err, "[client] src_ip 2001:2:1::10-2001:2:1::13 is "
+			"not inside one [portN] ip6 prefix");
+
+	/* off-link IPv6 targets are fine with a gateway6, link-local or
+	 * on-link */
+	set_ok(&c, "client.src_ip=2001:2::10-2001:2::13");
+	set_ok(&c, "client.targets=[2001:db8::7]:443");
+	set_ok(&c, "client.concurrency=40");          /* 10 x 4 x 1 */
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_contains(err, "outside every [portN] ip6 prefix");
+	set_ok(&c, "port0.gateway6=fe80::1");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	set_ok(&c, "port0.gateway6=2001:2::fe");
+	if (tt_config_validate(&c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	/* an IPv4 gateway does not route IPv6 */
+	set_ok(&c, "port0.gateway6=none");
+	set_ok(&c, "port0.gateway=198.18.0.254");
+	assert_int_equal(tt_config_validate(&c, err, sizeof(err)), -1);
+	assert_contains(err, "no port has a gateway6");
+}
+
 /* ---- reference and docs ------------------------------------------------ */
 
 static char *
@@ -1143,6 +1402,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_fractional_times_round_to_microseconds),
 		cmocka_unit_test(test_booleans_and_enums),
 		cmocka_unit_test(test_lists_ranges_and_addresses),
+		cmocka_unit_test(test_ipv6_forms),
 		cmocka_unit_test(test_bad_values_name_file_section_key_value),
 		cmocka_unit_test(test_bad_values_via_set_name_set),
 		cmocka_unit_test(test_semicolon_starts_a_comment),
@@ -1157,6 +1417,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_big_files),
 		cmocka_unit_test(test_validate_catches_inconsistencies),
 		cmocka_unit_test(test_validate_accepts_reachable_clients),
+		cmocka_unit_test(test_validate_ipv6),
 		cmocka_unit_test(test_mtu_caps_mss_and_sizes_frames),
 		cmocka_unit_test(test_reference_loads_back_as_defaults),
 		cmocka_unit_test(test_docs_cover_every_key),
