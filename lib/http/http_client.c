@@ -160,7 +160,8 @@ hc_open_one(struct http_client *hc, uint64_t now)
 	for (i = 0; i < n; i++) {
 		unsigned idx = hc->next_target;
 
-		hc->next_target = (idx + 1) % n;
+		/* idx < n: a compare, not a division per connection. */
+		hc->next_target = idx + 1 < n ? idx + 1 : 0;
 		if (hc->pick(hc->pick_arg, idx, &t, &isn, now) == 0)
 			break;
 	}
