@@ -30,6 +30,43 @@ net_raw_cksum(const void *buf, size_t len)
 	uint32_t w4;
 	uint16_t w2;
 
+#if defined(__x86_64__)
+	/* 32 bytes per iteration as one add-with-carry chain, the carry out
+	 * of each 64-bit add going into the next and the last one added back
+	 * (end-around carry, RFC 1071 2(C)): 5 instructions where the loop
+	 * below takes ~24 (as Linux's csum_partial on x86-64).  s stays a
+	 * one's complement sum, so the tail below continues from it. */
+	while (len >= 32) {
+		__asm__("addq 0(%[p]), %[s]\n\t"
+			"adcq 8(%[p]), %[s]\n\t"
+			"adcq 16(%[p]), %[s]\n\t"
+			"adcq 24(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r" (s)
+			: [p] "r" (p), "m" (*(const uint8_t (*)[32])p)
+			: "cc");
+		p += 32;
+		len -= 32;
+	}
+	if (len & 16) {
+		__asm__("addq 0(%[p]), %[s]\n\t"
+			"adcq 8(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r" (s)
+			: [p] "r" (p), "m" (*(const uint8_t (*)[16])p)
+			: "cc");
+		p += 16;
+	}
+	if (len & 8) {
+		__asm__("addq 0(%[p]), %[s]\n\t"
+			"adcq $0, %[s]"
+			: [s] "+r" (s)
+			: [p] "r" (p), "m" (*(const uint8_t (*)[8])p)
+			: "cc");
+		p += 8;
+	}
+	len &= 7;
+#endif
 	while (len >= 8) {
 		memcpy(&w, p, 8);
 		s += w;
