@@ -21,12 +21,16 @@
 
 #include <rte_ip.h>
 
-/* Same result as rte_raw_cksum(buf, len). */
+/*
+ * The 16-bit one's complement sum of init (a sum of 16/32-bit words as
+ * they lie in memory, below 2^63) and len bytes at buf, folded but not
+ * complemented.  With init 0, the same result as rte_raw_cksum(buf, len).
+ */
 static inline uint16_t
-net_raw_cksum(const void *buf, size_t len)
+net_cksum_from(uint64_t init, const void *buf, size_t len)
 {
 	const uint8_t *p = buf;
-	uint64_t s = 0, carry = 0, w;
+	uint64_t s = init, carry = 0, w;
 	uint32_t w4;
 	uint16_t w2;
 
@@ -102,6 +106,38 @@ net_raw_cksum(const void *buf, size_t len)
 	return (uint16_t)s;
 }
 
+/* Same result as rte_raw_cksum(buf, len). */
+static inline uint16_t
+net_raw_cksum(const void *buf, size_t len)
+{
+	return net_cksum_from(0, buf, len);
+}
+
+/* A sum of words below 2^48 folded to 16 bits (RFC 1071 2(C)). */
+static inline uint16_t
+net_cksum_fold(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
+ * The IPv4 pseudo-header (RFC 9293 3.1) as an unfolded sum of words as
+ * they lie in memory: addresses (network order, as in the header),
+ * protocol and upper-layer length.  Summed directly instead of through
+ * rte_ipv4_phdr_cksum(), which builds the 12 bytes and sums them 16 bits
+ * at a time.
+ */
+static inline uint64_t
+net_ipv4_phdr_sum(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint32_t l4len)
+{
+	return (uint64_t)src_be + dst_be + rte_cpu_to_be_16((uint16_t)proto) +
+		rte_cpu_to_be_16((uint16_t)l4len);
+}
+
 /* rte_ipv4_cksum(), with net_raw_cksum. */
 static inline uint16_t
 net_ipv4_cksum(const struct rte_ipv4_hdr *ip)
@@ -114,11 +150,8 @@ net_ipv4_cksum(const struct rte_ipv4_hdr *ip)
 static inline uint16_t
 net_ipv4_tcp_sum(const struct rte_ipv4_hdr *ip, const void *l4, uint32_t l4len)
 {
-	uint32_t s = net_raw_cksum(l4, l4len);
-
-	s += rte_ipv4_phdr_cksum(ip, 0);
-	s = ((s & 0xffff0000) >> 16) + (s & 0xffff);
-	return (uint16_t)s;
+	return net_cksum_from(net_ipv4_phdr_sum(ip->src_addr, ip->dst_addr,
+						ip->next_proto_id, l4len), l4, l4len);
 }
 
 /*
@@ -132,16 +165,16 @@ static inline uint16_t
 net_ipv6_l4_sum(const struct rte_ipv6_hdr *ip, uint8_t proto, const void *l4,
 		uint32_t len)
 {
-	uint32_t tail[2] = { rte_cpu_to_be_32(len), rte_cpu_to_be_32(proto) };
-	uint32_t s;
+	uint32_t a[8];
+	uint64_t s;
 
-	/* src_addr and dst_addr are adjacent: one 32-byte run. */
-	s = net_raw_cksum(ip->src_addr, 32);
-	s += net_raw_cksum(tail, sizeof(tail));
-	s += net_raw_cksum(l4, len);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
+	/* src_addr and dst_addr are adjacent: 8 words summed into 64 bits
+	 * (no carry lost), then the length and next header words. */
+	memcpy(a, ip->src_addr, sizeof(a));
+	s = (uint64_t)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
+	s += rte_cpu_to_be_32(len);
+	s += rte_cpu_to_be_32(proto);
+	return net_cksum_from(s, l4, len);
 }
 
 #endif

@@ -126,6 +126,15 @@ tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
 	}
 }
 
+/*
+ * The words of the IPv4 header we send that do not depend on the segment,
+ * summed as they lie in memory: version/IHL and TOS, packet ID (0), DF,
+ * TTL and protocol.  The checksum field is 0 while it is computed.
+ */
+#define IP4_FIXED_SUM ((uint64_t)RTE_BE16((uint16_t)(RTE_IPV4_VHL_DEF << 8)) + \
+		       RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +				\
+		       RTE_BE16((uint16_t)(NET_IP_TTL << 8 | IPPROTO_TCP)))
+
 static int send_tcp6(struct net_if *nif, const struct tcp_seg *seg,
 		     net_fill_fn fill, void *fill_arg, uint64_t now);
 
@@ -140,6 +149,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	struct rte_tcp_hdr *tcp;
 	struct rte_mbuf *m;
 	unsigned int optlen, l3len;
+	uint64_t addrs;
 	uint32_t nh;
 
 	if (unlikely(seg->t.v6))
@@ -196,17 +206,25 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
 	m->l4_len = (uint8_t)(sizeof(*tcp) + optlen);
+	/* Both checksums from the sum of the two addresses: the header's
+	 * other words are the constants written above but total_length
+	 * (RFC 1071 2(A): the words may be added in any order, so the
+	 * header is not re-read). */
+	addrs = (uint64_t)ip->src_addr + ip->dst_addr;
 	if (nif->tx_ip_cksum_offload)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = net_ipv4_cksum(ip);
+		ip->hdr_checksum = (uint16_t)~net_cksum_fold(addrs + IP4_FIXED_SUM +
+							     ip->total_length);
 	if (nif->tx_tcp_cksum_offload) {
 		/* The NIC expects the pseudo-header sum in the field. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		tcp->cksum = (uint16_t)~net_ipv4_tcp_sum(ip, tcp,
-						       l3len - (unsigned int)sizeof(*ip));
+		unsigned int l4len = l3len - (unsigned int)sizeof(*ip);
+
+		tcp->cksum = (uint16_t)~net_cksum_from(addrs +
+			net_ipv4_phdr_sum(0, 0, IPPROTO_TCP, l4len), tcp, l4len);
 	}
 
 	if (dmac == NULL) {

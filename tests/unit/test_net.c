@@ -1400,6 +1400,15 @@ roundtrip(const struct tcp_seg *s, const uint8_t *want_opts,
 	assert_int_equal(tcp->data_off >> 4, (20 + want_optlen) / 4);
 	assert_memory_equal(tcp + 1, want_opts, want_optlen);
 	assert_int_equal(m->ol_flags, 0);
+	/* Both checksums right by DPDK's sums, not only by our receive path. */
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	{
+		uint32_t l4len = 20 + want_optlen + s->len;
+		uint32_t sum = rte_raw_cksum(tcp, l4len) + rte_ipv4_phdr_cksum(ip, 0);
+
+		sum = (sum & 0xffff) + (sum >> 16);
+		assert_int_equal(sum, 0xffff);
+	}
 
 	/* The peer sees the mirror image. */
 	memset(&r, 0, sizeof(r));
