@@ -100,12 +100,41 @@ tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 	return (unsigned int)(o - p);
 }
 
-/* The TCP header, options and payload of seg at tcp; checksum 0. */
+/*
+ * The length tcp_write_options() will write for seg, from the same rules,
+ * so the frame's size is known before its buffer is taken and the options
+ * are written in place (no staging copy).
+ */
+static __rte_always_inline unsigned int
+tcp_options_len(const struct tcp_seg *seg)
+{
+	bool syn = (seg->flags & TCP_F_SYN) != 0;
+	unsigned int len = 0;
+
+	if (syn && (seg->opts & TCP_OPT_MSS))
+		len += 4;
+	if (seg->opts & TCP_OPT_TS)
+		len += 12;      /* SACK_OK+TS or NOP NOP TS */
+	else if (syn && (seg->opts & TCP_OPT_SACK_OK))
+		len += 4;
+	if (!syn && (seg->opts & TCP_OPT_SACK) && seg->nsack > 0) {
+		unsigned int max = (seg->opts & TCP_OPT_TS) ? 3u : 4u;
+
+		len += 4 + 8 * RTE_MIN((unsigned int)seg->nsack, max);
+	}
+	if (syn && (seg->opts & TCP_OPT_WSCALE))
+		len += 4;
+	return len;
+}
+
+/* The TCP header, options (optlen bytes, tcp_options_len) and payload of
+ * seg at tcp; checksum 0. */
 static __rte_always_inline void
 tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
-		 const uint8_t *opt, unsigned int optlen, net_fill_fn fill,
-		 void *fill_arg)
+		 unsigned int optlen, net_fill_fn fill, void *fill_arg)
 {
+	unsigned int written;
+
 	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
 	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
 	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
@@ -115,7 +144,9 @@ tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
 	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
 	tcp->cksum = 0;
 	tcp->tcp_urp = 0;
-	memcpy(tcp + 1, opt, optlen);
+	written = tcp_write_options((uint8_t *)(tcp + 1), seg);
+	RTE_ASSERT(written == optlen);
+	(void)written;
 	if (seg->len > 0) {
 		uint8_t *payload = (uint8_t *)(tcp + 1) + optlen;
 
@@ -142,7 +173,6 @@ int
 net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	     net_fill_fn fill, void *fill_arg, uint64_t now)
 {
-	uint8_t opt[TCP_MAX_OPTLEN];
 	const struct rte_ether_addr *dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
@@ -164,7 +194,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	 * (RFC 1122 2.3.2.2: "SHOULD save at least one packet"). */
 	dmac = arp_resolve(nif, nh, now);
 
-	optlen = tcp_write_options(opt, seg);
+	optlen = tcp_options_len(seg);
 	l3len = sizeof(*ip) + sizeof(*tcp) + optlen + seg->len;
 
 	/* One mbuf per segment: a segment that cannot fit (an MSS above the
@@ -201,7 +231,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr.v4);
 	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr.v4);
 
-	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
+	tcp_write_header(tcp, seg, optlen, fill, fill_arg);
 
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
@@ -245,7 +275,6 @@ static int
 send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	  void *fill_arg, uint64_t now)
 {
-	uint8_t opt[TCP_MAX_OPTLEN];
 	const struct rte_ether_addr *dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv6_hdr *ip;
@@ -261,7 +290,7 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	}
 	dmac = nd_resolve(nif, nh.v6, seg->t.laddr.v6, now);
 
-	optlen = tcp_write_options(opt, seg);
+	optlen = tcp_options_len(seg);
 	l4len = sizeof(*tcp) + optlen + seg->len;
 	m = l4len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
 	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
@@ -288,7 +317,7 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	memcpy(ip->src_addr, seg->t.laddr.v6, 16);
 	memcpy(ip->dst_addr, seg->t.raddr.v6, 16);
 
-	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
+	tcp_write_header(tcp, seg, optlen, fill, fill_arg);
 
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
