@@ -231,6 +231,8 @@ arp_resolve(struct net_if *nif, uint32_t ip, uint64_t now)
 	}
 	if (now - e->updated >= ARP_STALE_US)
 		arp_request(nif, ip, now);
+	else
+		nif->arp_last = (uint16_t)(e - nif->arp.e);
 	return &e->mac;
 }
 

@@ -107,6 +107,9 @@ struct net_if {
 	bool tx_tcp_cksum_offload;  /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM enabled */
 	struct rte_mempool *mp;
 	struct arp_cache arp;
+	/* Index in arp.e of the entry arp_resolve() last returned: the next
+	 * packet usually goes to the same next hop (arp_resolve_last). */
+	uint16_t arp_last;
 	struct nd_cache nd;
 	struct arp_pending pend;
 	struct icmp_rate icmp_rate;

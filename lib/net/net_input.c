@@ -78,9 +78,9 @@ ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
 	if (net_on_link(nif, src))
-		arp_confirm(&nif->arp, src, &eth->src_addr, now);
+		arp_confirm_last(nif, src, &eth->src_addr, now);
 	else if (nif->gateway != 0)
-		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
+		arp_confirm_last(nif, nif->gateway, &eth->src_addr, now);
 }
 
 static enum net_verdict

@@ -192,7 +192,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	}
 	/* Unresolved: the frame waits in the pending queue for the reply
 	 * (RFC 1122 2.3.2.2: "SHOULD save at least one packet"). */
-	dmac = arp_resolve(nif, nh, now);
+	dmac = arp_resolve_last(nif, nh, now);
 
 	optlen = tcp_options_len(seg);
 	l3len = sizeof(*ip) + sizeof(*tcp) + optlen + seg->len;

@@ -121,6 +121,37 @@ void net_pending_flush(struct net_if *nif, const union tt_addr *nh, bool v6,
 void arp_confirm(struct arp_cache *c, uint32_t ip,
 		 const struct rte_ether_addr *mac, uint64_t now);
 
+/*
+ * arp_resolve() and arp_confirm() for the next hop of the previous packet
+ * without the lookup: an address has at most one entry, so the remembered
+ * entry, if it still holds ip, is the one the lookup would find (and the
+ * same answer: resolved and not stale, or the full path).
+ */
+static inline const struct rte_ether_addr *
+arp_resolve_last(struct net_if *nif, uint32_t ip, uint64_t now)
+{
+	const struct arp_entry *e = &nif->arp.e[nif->arp_last];
+
+	if (likely(e->ip == ip && ip != 0 && e->resolved &&
+		   now - e->updated < ARP_STALE_US))
+		return &e->mac;
+	return arp_resolve(nif, ip, now);
+}
+
+static inline void
+arp_confirm_last(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
+		 uint64_t now)
+{
+	struct arp_entry *e = &nif->arp.e[nif->arp_last];
+
+	if (likely(e->ip == ip && ip != 0)) {
+		if (e->resolved && rte_is_same_ether_addr(&e->mac, mac))
+			e->updated = now;
+		return;
+	}
+	arp_confirm(&nif->arp, ip, mac, now);
+}
+
 /* ---- IPv6 (net_input6.c, icmp6.c, nd.c) ---------------------------- */
 
 /* Hop limit of what we originate: 64 as Linux (RFC 8200 3 leaves it to
