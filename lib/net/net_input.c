@@ -110,7 +110,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 }
 
 /* RFC 792 / RFC 1122 3.2.2.6: answer an echo request with the same data. */
-static enum net_verdict
+static __rte_noinline enum net_verdict
 icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 	   unsigned int l4len, uint64_t now)
 {
@@ -192,7 +192,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
  * unreachable (RFC 1122 4.1.3.1; Linux __udp4_lib_rcv with no socket);
  * one with a bad length or checksum is dropped silently, as Linux does.
  */
-static enum net_verdict
+static __rte_noinline enum net_verdict
 udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	  unsigned int hlen, unsigned int l4len, uint64_t now)
 {
