@@ -22,6 +22,8 @@
 
 #include <rte_ip.h>
 
+#include "net/net_bswap.h"
+
 #if defined(__x86_64__) && !defined(NET_CKSUM_PORTABLE)
 /*
  * x86-64: add-with-carry chains, the carry out of each 64-bit add going
@@ -187,8 +189,8 @@ net_raw_cksum(const void *buf, size_t len)
 static inline uint64_t
 net_ipv4_phdr_sum(uint32_t src_be, uint32_t dst_be, uint8_t proto, uint32_t l4len)
 {
-	return (uint64_t)src_be + dst_be + rte_cpu_to_be_16((uint16_t)proto) +
-		rte_cpu_to_be_16((uint16_t)l4len);
+	return (uint64_t)src_be + dst_be + net_htons((uint16_t)proto) +
+		net_htons((uint16_t)l4len);
 }
 
 /* rte_ipv4_cksum(), with net_raw_cksum. */
@@ -225,8 +227,8 @@ net_ipv6_l4_sum(const struct rte_ipv6_hdr *ip, uint8_t proto, const void *l4,
 	 * (no carry lost), then the length and next header words. */
 	memcpy(a, ip->src_addr, sizeof(a));
 	s = (uint64_t)a[0] + a[1] + a[2] + a[3] + a[4] + a[5] + a[6] + a[7];
-	s += rte_cpu_to_be_32(len);
-	s += rte_cpu_to_be_32(proto);
+	s += net_htonl(len);
+	s += net_htonl(proto);
 	return net_cksum_from(s, l4, len);
 }
 

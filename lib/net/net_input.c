@@ -25,6 +25,7 @@
 
 #include "net/net.h"
 #include "net/net_cksum.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 #include "net/net_rx.h"
 
@@ -101,8 +102,8 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_bad_cksum);
 
 	tcp_seg_fill(nif, seg, m, tcp, doff, l4len);
-	seg->t.laddr.v4 = rte_be_to_cpu_32(ip->dst_addr);
-	seg->t.raddr.v4 = rte_be_to_cpu_32(ip->src_addr);
+	seg->t.laddr.v4 = net_ntohl(ip->dst_addr);
+	seg->t.raddr.v4 = net_ntohl(ip->src_addr);
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 		   seg->t.raddr.v4, now);
@@ -130,7 +131,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 		NET_DROP(nif, m, drop_not_ours);
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
-		   rte_be_to_cpu_32(ip->src_addr), now);
+		   net_ntohl(ip->src_addr), now);
 
 	if (!net_mbuf_writable(m)) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
@@ -158,7 +159,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 					     sizeof(*eth));
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
+		ip->total_length = net_htons((uint16_t)(sizeof(*ip) +
 							      l4len));
 	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -202,7 +203,7 @@ udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	if (l4len < sizeof(*udp))
 		NET_DROP(nif, m, drop_short);
 	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hlen);
-	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	ulen = net_ntohs(udp->dgram_len);
 	if (ulen < sizeof(*udp) || ulen > l4len)
 		NET_DROP(nif, m, drop_bad_header);
 	/* RFC 768: a zero checksum means none was computed. */
@@ -233,7 +234,7 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_bad_header);
 	if (hlen > avail)
 		NET_DROP(nif, m, drop_short);
-	tot = rte_be_to_cpu_16(ip->total_length);
+	tot = net_ntohs(ip->total_length);
 	if (tot < hlen)
 		NET_DROP(nif, m, drop_bad_header);
 	if (tot > avail)
@@ -253,9 +254,9 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_ip_fragment);
 	/* Unicast to our address only: broadcast, multicast and other hosts'
 	 * packets (promiscuous ports, a shared segment) are not ours. */
-	if (!net_is_local(nif, rte_be_to_cpu_32(ip->dst_addr)))
+	if (!net_is_local(nif, net_ntohl(ip->dst_addr)))
 		NET_DROP(nif, m, drop_not_ours);
-	src = rte_be_to_cpu_32(ip->src_addr);
+	src = net_ntohl(ip->src_addr);
 	if (!net_src_ok(nif, src))
 		NET_DROP(nif, m, drop_bad_header);
 

@@ -14,6 +14,7 @@
 
 #include "net/net.h"
 #include "net/net_cksum.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 
 /* RFC 9293 3.1: data offset is 4 bits of 32-bit words, 20 of them fixed. */
@@ -22,7 +23,7 @@
 static uint8_t *
 wr16(uint8_t *p, uint16_t v)
 {
-	v = rte_cpu_to_be_16(v);
+	v = net_htons(v);
 	memcpy(p, &v, sizeof(v));
 	return p + sizeof(v);
 }
@@ -30,7 +31,7 @@ wr16(uint8_t *p, uint16_t v)
 static uint8_t *
 wr32(uint8_t *p, uint32_t v)
 {
-	v = rte_cpu_to_be_32(v);
+	v = net_htonl(v);
 	memcpy(p, &v, sizeof(v));
 	return p + sizeof(v);
 }
@@ -135,13 +136,13 @@ tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
 {
 	unsigned int written;
 
-	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
-	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
-	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
-	tcp->recv_ack = rte_cpu_to_be_32(seg->ack);
+	tcp->src_port = net_htons(seg->t.lport);
+	tcp->dst_port = net_htons(seg->t.rport);
+	tcp->sent_seq = net_htonl(seg->seq);
+	tcp->recv_ack = net_htonl(seg->ack);
 	tcp->data_off = (uint8_t)(((sizeof(*tcp) + optlen) / 4) << 4);
 	tcp->tcp_flags = seg->flags;
-	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
+	tcp->rx_win = net_htons(seg->wnd);
 	tcp->cksum = 0;
 	tcp->tcp_urp = 0;
 	written = tcp_write_options((uint8_t *)(tcp + 1), seg);
@@ -220,7 +221,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)l3len);
+	ip->total_length = net_htons((uint16_t)l3len);
 	/* RFC 6864 4.1: with DF set the ID has no use; 0 is fine.  DF because
 	 * we never fragment: path MTU problems show as retransmissions. */
 	ip->packet_id = 0;
@@ -228,8 +229,8 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip->time_to_live = NET_IP_TTL;
 	ip->next_proto_id = IPPROTO_TCP;
 	ip->hdr_checksum = 0;
-	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr.v4);
-	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr.v4);
+	ip->src_addr = net_htonl(seg->t.laddr.v4);
+	ip->dst_addr = net_htonl(seg->t.raddr.v4);
 
 	tcp_write_header(tcp, seg, optlen, fill, fill_arg);
 
@@ -311,7 +312,7 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 
 	ip->vtc_flow = RTE_BE32(6u << 28);
-	ip->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+	ip->payload_len = net_htons((uint16_t)l4len);
 	ip->proto = IPPROTO_TCP;
 	ip->hop_limits = NET_IP6_HOP_LIMIT;
 	memcpy(ip->src_addr, seg->t.laddr.v6, 16);

@@ -18,6 +18,7 @@
 #include <rte_tcp.h>
 
 #include "net/net.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 
 /* Free m and count why; the common ending of every drop. */
@@ -33,7 +34,7 @@ rd16(const uint8_t *p)
 	uint16_t v;
 
 	memcpy(&v, p, sizeof(v));
-	return rte_be_to_cpu_16(v);
+	return net_ntohs(v);
 }
 
 static inline uint32_t
@@ -42,7 +43,7 @@ rd32(const uint8_t *p)
 	uint32_t v;
 
 	memcpy(&v, p, sizeof(v));
-	return rte_be_to_cpu_32(v);
+	return net_ntohl(v);
 }
 
 /*
@@ -223,11 +224,11 @@ tcp_seg_fill(struct net_if *nif, struct tcp_seg *seg, struct rte_mbuf *m,
 	if (!tcp_parse_options(seg, (const uint8_t *)(tcp + 1),
 			       doff - sizeof(*tcp)))
 		TT_INC(nif->st, tcp_bad_options);
-	seg->t.lport = rte_be_to_cpu_16(tcp->dst_port);
-	seg->t.rport = rte_be_to_cpu_16(tcp->src_port);
-	seg->seq = rte_be_to_cpu_32(tcp->sent_seq);
-	seg->ack = rte_be_to_cpu_32(tcp->recv_ack);
-	seg->wnd = rte_be_to_cpu_16(tcp->rx_win);
+	seg->t.lport = net_ntohs(tcp->dst_port);
+	seg->t.rport = net_ntohs(tcp->src_port);
+	seg->seq = net_ntohl(tcp->sent_seq);
+	seg->ack = net_ntohl(tcp->recv_ack);
+	seg->wnd = net_ntohs(tcp->rx_win);
 	seg->payload = (const uint8_t *)tcp + doff;
 	seg->len = l4len - doff;
 	seg->pkt = m;      /* the TCP stack may hold it (out-of-order data) */
