@@ -72,7 +72,7 @@ tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
  * packet to a closed port, move the gateway's or a peer's address to its
  * own MAC.
  */
-static void
+static __rte_always_inline void
 ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 	   uint64_t now)
 {
