@@ -181,9 +181,14 @@ net_is_local(const struct net_if *nif, uint32_t ip)
 		(nif->ip_lo != 0 && ip >= nif->ip_lo && ip <= nif->ip_hi);
 }
 
-/* Next hop for a destination: dst itself on-link, else the gateway (0 if
- * there is none). */
-uint32_t net_next_hop(const struct net_if *nif, uint32_t dst);
+/* Next hop for a destination: dst itself on-link (same subnet as our
+ * address), else the gateway (0 if there is none).  Inline: once per
+ * segment sent. */
+static inline uint32_t
+net_next_hop(const struct net_if *nif, uint32_t dst)
+{
+	return ((dst ^ nif->ip) & nif->netmask) == 0 ? dst : nif->gateway;
+}
 
 /* ---- IPv6 ---------------------------------------------------------- */
 
