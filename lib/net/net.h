@@ -110,6 +110,7 @@ struct net_if {
 	/* Index in arp.e of the entry arp_resolve() last returned: the next
 	 * packet usually goes to the same next hop (arp_resolve_last). */
 	uint16_t arp_last;
+	uint16_t nd_last;           /* the same for nd.e and nd_resolve() */
 	struct nd_cache nd;
 	struct arp_pending pend;
 	struct icmp_rate icmp_rate;

@@ -57,9 +57,9 @@ ipv6_learn(struct net_if *nif, const struct rte_ether_hdr *eth,
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
 	if (net_on_link6(nif, src))
-		nd_confirm(&nif->nd, src, &eth->src_addr, now);
+		nd_confirm_last(nif, src, &eth->src_addr, now);
 	else if (nif->has_gateway6)
-		nd_confirm(&nif->nd, nif->gateway6, &eth->src_addr, now);
+		nd_confirm_last(nif, nif->gateway6, &eth->src_addr, now);
 }
 
 static enum net_verdict

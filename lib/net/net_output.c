@@ -289,7 +289,7 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 		TT_INC(nif->st, drop_no_route6);
 		return -1;
 	}
-	dmac = nd_resolve(nif, nh.v6, seg->t.laddr.v6, now);
+	dmac = nd_resolve_last(nif, nh.v6, seg->t.laddr.v6, now);
 
 	optlen = tcp_options_len(seg);
 	l4len = sizeof(*tcp) + optlen + seg->len;

@@ -268,4 +268,42 @@ const struct rte_ether_addr *nd_resolve(struct net_if *nif, const uint8_t ip[16]
 void nd_confirm(struct nd_cache *c, const uint8_t ip[16],
 		const struct rte_ether_addr *mac, uint64_t now);
 
+/* nd_resolve() and nd_confirm() for the next hop of the previous packet,
+ * as arp_resolve_last() and arp_confirm_last(). */
+static inline bool
+nd_last_is(const struct nd_entry *e, const uint8_t ip[16])
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, e->ip, 16);
+	memcpy(b, ip, 16);
+	return e->used && ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+}
+
+static inline const struct rte_ether_addr *
+nd_resolve_last(struct net_if *nif, const uint8_t ip[16], const uint8_t src[16],
+		uint64_t now)
+{
+	const struct nd_entry *e = &nif->nd.e[nif->nd_last];
+
+	if (likely(nd_last_is(e, ip) && e->resolved &&
+		   now - e->updated < ND_STALE_US))
+		return &e->mac;
+	return nd_resolve(nif, ip, src, now);
+}
+
+static inline void
+nd_confirm_last(struct net_if *nif, const uint8_t ip[16],
+		const struct rte_ether_addr *mac, uint64_t now)
+{
+	struct nd_entry *e = &nif->nd.e[nif->nd_last];
+
+	if (likely(nd_last_is(e, ip))) {
+		if (e->resolved && rte_is_same_ether_addr(&e->mac, mac))
+			e->updated = now;
+		return;
+	}
+	nd_confirm(&nif->nd, ip, mac, now);
+}
+
 #endif
