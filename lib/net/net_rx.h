@@ -215,11 +215,33 @@ tcp_parse_options(struct tcp_seg *seg, const uint8_t *p, unsigned int len)
  * in tcp_bad_options) and payload filled; the caller sets the addresses.
  * doff and l4len were checked by the caller (20 <= doff <= l4len).
  */
+/*
+ * seg zeroed with plain 16-byte stores: gcc's memset of these 128 bytes is
+ * a rep stosq here (-march=native, AMD EPYC), whose start-up costs tens of
+ * cycles per segment.  Vector stores the compiler does not turn back into
+ * a memset call or rep stos (the empty asm hides the pattern).
+ */
+static inline void
+tcp_seg_zero(struct tcp_seg *seg)
+{
+	typedef uint64_t v2u64 __attribute__((vector_size(16), aligned(1)));
+	const v2u64 z = { 0, 0 };
+	unsigned char *p = (unsigned char *)seg;
+
+	RTE_BUILD_BUG_ON(sizeof(*seg) % 16 != 0);
+	for (size_t i = 0; i < sizeof(*seg); i += 16) {
+		*(v2u64 *)p = z;
+		p += 16;
+		/* p opaque: no loop the compiler could call a memset. */
+		__asm__("" : "+r" (p));
+	}
+}
+
 static inline void
 tcp_seg_fill(struct net_if *nif, struct tcp_seg *seg, struct rte_mbuf *m,
 	     const struct rte_tcp_hdr *tcp, unsigned int doff, unsigned int l4len)
 {
-	memset(seg, 0, sizeof(*seg));
+	tcp_seg_zero(seg);
 	seg->flags = tcp->tcp_flags;
 	if (!tcp_parse_options(seg, (const uint8_t *)(tcp + 1),
 			       doff - sizeof(*tcp)))
