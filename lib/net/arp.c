@@ -143,12 +143,6 @@ arp_merge(struct arp_cache *c, uint32_t ip, const struct rte_ether_addr *mac,
 	return true;
 }
 
-uint32_t
-net_next_hop(const struct net_if *nif, uint32_t dst)
-{
-	return net_on_link(nif, dst) ? dst : nif->gateway;
-}
-
 /*
  * Write an Ethernet + ARP frame from us into the empty mbuf m.  tha and
  * tip name the target; eth_dst is where the frame goes.
@@ -231,6 +225,8 @@ arp_resolve(struct net_if *nif, uint32_t ip, uint64_t now)
 	}
 	if (now - e->updated >= ARP_STALE_US)
 		arp_request(nif, ip, now);
+	else
+		nif->arp_last = (uint16_t)(e - nif->arp.e);
 	return &e->mac;
 }
 

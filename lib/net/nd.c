@@ -299,6 +299,8 @@ nd_resolve(struct net_if *nif, const uint8_t ip[16], const uint8_t src[16],
 	}
 	if (now - e->updated >= ND_STALE_US)
 		nd_solicit(nif, ip, src, now);
+	else
+		nif->nd_last = (uint16_t)(e - nif->nd.e);
 	return &e->mac;
 }
 

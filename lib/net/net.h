@@ -107,6 +107,10 @@ struct net_if {
 	bool tx_tcp_cksum_offload;  /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM enabled */
 	struct rte_mempool *mp;
 	struct arp_cache arp;
+	/* Index in arp.e of the entry arp_resolve() last returned: the next
+	 * packet usually goes to the same next hop (arp_resolve_last). */
+	uint16_t arp_last;
+	uint16_t nd_last;           /* the same for nd.e and nd_resolve() */
 	struct nd_cache nd;
 	struct arp_pending pend;
 	struct icmp_rate icmp_rate;
@@ -178,9 +182,14 @@ net_is_local(const struct net_if *nif, uint32_t ip)
 		(nif->ip_lo != 0 && ip >= nif->ip_lo && ip <= nif->ip_hi);
 }
 
-/* Next hop for a destination: dst itself on-link, else the gateway (0 if
- * there is none). */
-uint32_t net_next_hop(const struct net_if *nif, uint32_t dst);
+/* Next hop for a destination: dst itself on-link (same subnet as our
+ * address), else the gateway (0 if there is none).  Inline: once per
+ * segment sent. */
+static inline uint32_t
+net_next_hop(const struct net_if *nif, uint32_t dst)
+{
+	return ((dst ^ nif->ip) & nif->netmask) == 0 ? dst : nif->gateway;
+}
 
 /* ---- IPv6 ---------------------------------------------------------- */
 

@@ -25,6 +25,7 @@
 
 #include "net/net.h"
 #include "net/net_cksum.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 #include "net/net_rx.h"
 
@@ -41,7 +42,10 @@ ipv4_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
 		return false;
 	default:
 		/* RFC 1071: summing a header with its checksum in place
-		 * gives all ones. */
+		 * gives all ones.  The usual 20 bytes with a constant length,
+		 * which the compiler unrolls (no loop or tail tests). */
+		if (likely(hlen == sizeof(*ip)))
+			return net_raw_cksum(ip, sizeof(*ip)) == 0xffff;
 		return net_raw_cksum(ip, hlen) == 0xffff;
 	}
 }
@@ -71,16 +75,16 @@ tcp_cksum_ok(const struct net_if *nif, const struct rte_mbuf *m,
  * packet to a closed port, move the gateway's or a peer's address to its
  * own MAC.
  */
-static void
+static __rte_always_inline void
 ipv4_learn(struct net_if *nif, const struct rte_ether_hdr *eth, uint32_t src,
 	   uint64_t now)
 {
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
 	if (net_on_link(nif, src))
-		arp_confirm(&nif->arp, src, &eth->src_addr, now);
+		arp_confirm_last(nif, src, &eth->src_addr, now);
 	else if (nif->gateway != 0)
-		arp_confirm(&nif->arp, nif->gateway, &eth->src_addr, now);
+		arp_confirm_last(nif, nif->gateway, &eth->src_addr, now);
 }
 
 static enum net_verdict
@@ -101,8 +105,8 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_bad_cksum);
 
 	tcp_seg_fill(nif, seg, m, tcp, doff, l4len);
-	seg->t.laddr.v4 = rte_be_to_cpu_32(ip->dst_addr);
-	seg->t.raddr.v4 = rte_be_to_cpu_32(ip->src_addr);
+	seg->t.laddr.v4 = net_ntohl(ip->dst_addr);
+	seg->t.raddr.v4 = net_ntohl(ip->src_addr);
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 		   seg->t.raddr.v4, now);
@@ -110,7 +114,7 @@ tcp_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 }
 
 /* RFC 792 / RFC 1122 3.2.2.6: answer an echo request with the same data. */
-static enum net_verdict
+static __rte_noinline enum net_verdict
 icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 	   unsigned int l4len, uint64_t now)
 {
@@ -130,7 +134,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 		NET_DROP(nif, m, drop_not_ours);
 
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
-		   rte_be_to_cpu_32(ip->src_addr), now);
+		   net_ntohl(ip->src_addr), now);
 
 	if (!net_mbuf_writable(m)) {
 		struct rte_mbuf *c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
@@ -158,7 +162,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 					     sizeof(*eth));
 		ip->version_ihl = RTE_IPV4_VHL_DEF;
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) +
+		ip->total_length = net_htons((uint16_t)(sizeof(*ip) +
 							      l4len));
 	}
 	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -192,7 +196,7 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
  * unreachable (RFC 1122 4.1.3.1; Linux __udp4_lib_rcv with no socket);
  * one with a bad length or checksum is dropped silently, as Linux does.
  */
-static enum net_verdict
+static __rte_noinline enum net_verdict
 udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	  unsigned int hlen, unsigned int l4len, uint64_t now)
 {
@@ -202,7 +206,7 @@ udp_input(struct net_if *nif, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 	if (l4len < sizeof(*udp))
 		NET_DROP(nif, m, drop_short);
 	udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + hlen);
-	ulen = rte_be_to_cpu_16(udp->dgram_len);
+	ulen = net_ntohs(udp->dgram_len);
 	if (ulen < sizeof(*udp) || ulen > l4len)
 		NET_DROP(nif, m, drop_bad_header);
 	/* RFC 768: a zero checksum means none was computed. */
@@ -233,7 +237,7 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_bad_header);
 	if (hlen > avail)
 		NET_DROP(nif, m, drop_short);
-	tot = rte_be_to_cpu_16(ip->total_length);
+	tot = net_ntohs(ip->total_length);
 	if (tot < hlen)
 		NET_DROP(nif, m, drop_bad_header);
 	if (tot > avail)
@@ -253,9 +257,9 @@ ipv4_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_ip_fragment);
 	/* Unicast to our address only: broadcast, multicast and other hosts'
 	 * packets (promiscuous ports, a shared segment) are not ours. */
-	if (!net_is_local(nif, rte_be_to_cpu_32(ip->dst_addr)))
+	if (!net_is_local(nif, net_ntohl(ip->dst_addr)))
 		NET_DROP(nif, m, drop_not_ours);
-	src = rte_be_to_cpu_32(ip->src_addr);
+	src = net_ntohl(ip->src_addr);
 	if (!net_src_ok(nif, src))
 		NET_DROP(nif, m, drop_bad_header);
 

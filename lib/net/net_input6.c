@@ -19,6 +19,7 @@
 
 #include "net/net.h"
 #include "net/net_cksum.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 #include "net/net_rx.h"
 
@@ -56,9 +57,9 @@ ipv6_learn(struct net_if *nif, const struct rte_ether_hdr *eth,
 	if (!rte_is_valid_assigned_ether_addr(&eth->src_addr))
 		return;
 	if (net_on_link6(nif, src))
-		nd_confirm(&nif->nd, src, &eth->src_addr, now);
+		nd_confirm_last(nif, src, &eth->src_addr, now);
 	else if (nif->has_gateway6)
-		nd_confirm(&nif->nd, nif->gateway6, &eth->src_addr, now);
+		nd_confirm_last(nif, nif->gateway6, &eth->src_addr, now);
 }
 
 static enum net_verdict
@@ -179,9 +180,9 @@ ipv6_input(struct net_if *nif, struct rte_mbuf *m, struct tcp_seg *seg,
 		NET_DROP(nif, m, drop_short);
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
 				     sizeof(struct rte_ether_hdr));
-	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6)
+	if ((net_ntohl(ip->vtc_flow) >> 28) != 6)
 		NET_DROP(nif, m, drop_bad_header);
-	plen = rte_be_to_cpu_16(ip->payload_len);
+	plen = net_ntohs(ip->payload_len);
 	/* 0 announces a jumbogram (RFC 2675), which no link of ours carries. */
 	if (plen == 0)
 		NET_DROP(nif, m, drop_bad_header);

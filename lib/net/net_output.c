@@ -14,6 +14,7 @@
 
 #include "net/net.h"
 #include "net/net_cksum.h"
+#include "net/net_bswap.h"
 #include "net/net_priv.h"
 
 /* RFC 9293 3.1: data offset is 4 bits of 32-bit words, 20 of them fixed. */
@@ -22,7 +23,7 @@
 static uint8_t *
 wr16(uint8_t *p, uint16_t v)
 {
-	v = rte_cpu_to_be_16(v);
+	v = net_htons(v);
 	memcpy(p, &v, sizeof(v));
 	return p + sizeof(v);
 }
@@ -30,7 +31,7 @@ wr16(uint8_t *p, uint16_t v)
 static uint8_t *
 wr32(uint8_t *p, uint32_t v)
 {
-	v = rte_cpu_to_be_32(v);
+	v = net_htonl(v);
 	memcpy(p, &v, sizeof(v));
 	return p + sizeof(v);
 }
@@ -100,22 +101,53 @@ tcp_write_options(uint8_t *p, const struct tcp_seg *seg)
 	return (unsigned int)(o - p);
 }
 
-/* The TCP header, options and payload of seg at tcp; checksum 0. */
+/*
+ * The length tcp_write_options() will write for seg, from the same rules,
+ * so the frame's size is known before its buffer is taken and the options
+ * are written in place (no staging copy).
+ */
+static __rte_always_inline unsigned int
+tcp_options_len(const struct tcp_seg *seg)
+{
+	bool syn = (seg->flags & TCP_F_SYN) != 0;
+	unsigned int len = 0;
+
+	if (syn && (seg->opts & TCP_OPT_MSS))
+		len += 4;
+	if (seg->opts & TCP_OPT_TS)
+		len += 12;      /* SACK_OK+TS or NOP NOP TS */
+	else if (syn && (seg->opts & TCP_OPT_SACK_OK))
+		len += 4;
+	if (!syn && (seg->opts & TCP_OPT_SACK) && seg->nsack > 0) {
+		unsigned int max = (seg->opts & TCP_OPT_TS) ? 3u : 4u;
+
+		len += 4 + 8 * RTE_MIN((unsigned int)seg->nsack, max);
+	}
+	if (syn && (seg->opts & TCP_OPT_WSCALE))
+		len += 4;
+	return len;
+}
+
+/* The TCP header, options (optlen bytes, tcp_options_len) and payload of
+ * seg at tcp; checksum 0. */
 static __rte_always_inline void
 tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
-		 const uint8_t *opt, unsigned int optlen, net_fill_fn fill,
-		 void *fill_arg)
+		 unsigned int optlen, net_fill_fn fill, void *fill_arg)
 {
-	tcp->src_port = rte_cpu_to_be_16(seg->t.lport);
-	tcp->dst_port = rte_cpu_to_be_16(seg->t.rport);
-	tcp->sent_seq = rte_cpu_to_be_32(seg->seq);
-	tcp->recv_ack = rte_cpu_to_be_32(seg->ack);
+	unsigned int written;
+
+	tcp->src_port = net_htons(seg->t.lport);
+	tcp->dst_port = net_htons(seg->t.rport);
+	tcp->sent_seq = net_htonl(seg->seq);
+	tcp->recv_ack = net_htonl(seg->ack);
 	tcp->data_off = (uint8_t)(((sizeof(*tcp) + optlen) / 4) << 4);
 	tcp->tcp_flags = seg->flags;
-	tcp->rx_win = rte_cpu_to_be_16(seg->wnd);
+	tcp->rx_win = net_htons(seg->wnd);
 	tcp->cksum = 0;
 	tcp->tcp_urp = 0;
-	memcpy(tcp + 1, opt, optlen);
+	written = tcp_write_options((uint8_t *)(tcp + 1), seg);
+	RTE_ASSERT(written == optlen);
+	(void)written;
 	if (seg->len > 0) {
 		uint8_t *payload = (uint8_t *)(tcp + 1) + optlen;
 
@@ -126,6 +158,15 @@ tcp_write_header(struct rte_tcp_hdr *tcp, const struct tcp_seg *seg,
 	}
 }
 
+/*
+ * The words of the IPv4 header we send that do not depend on the segment,
+ * summed as they lie in memory: version/IHL and TOS, packet ID (0), DF,
+ * TTL and protocol.  The checksum field is 0 while it is computed.
+ */
+#define IP4_FIXED_SUM ((uint64_t)RTE_BE16((uint16_t)(RTE_IPV4_VHL_DEF << 8)) + \
+		       RTE_BE16(RTE_IPV4_HDR_DF_FLAG) +				\
+		       RTE_BE16((uint16_t)(NET_IP_TTL << 8 | IPPROTO_TCP)))
+
 static int send_tcp6(struct net_if *nif, const struct tcp_seg *seg,
 		     net_fill_fn fill, void *fill_arg, uint64_t now);
 
@@ -133,13 +174,13 @@ int
 net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	     net_fill_fn fill, void *fill_arg, uint64_t now)
 {
-	uint8_t opt[TCP_MAX_OPTLEN];
 	const struct rte_ether_addr *dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *ip;
 	struct rte_tcp_hdr *tcp;
 	struct rte_mbuf *m;
 	unsigned int optlen, l3len;
+	uint64_t addrs;
 	uint32_t nh;
 
 	if (unlikely(seg->t.v6))
@@ -152,9 +193,9 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	}
 	/* Unresolved: the frame waits in the pending queue for the reply
 	 * (RFC 1122 2.3.2.2: "SHOULD save at least one packet"). */
-	dmac = arp_resolve(nif, nh, now);
+	dmac = arp_resolve_last(nif, nh, now);
 
-	optlen = tcp_write_options(opt, seg);
+	optlen = tcp_options_len(seg);
 	l3len = sizeof(*ip) + sizeof(*tcp) + optlen + seg->len;
 
 	/* One mbuf per segment: a segment that cannot fit (an MSS above the
@@ -180,7 +221,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
-	ip->total_length = rte_cpu_to_be_16((uint16_t)l3len);
+	ip->total_length = net_htons((uint16_t)l3len);
 	/* RFC 6864 4.1: with DF set the ID has no use; 0 is fine.  DF because
 	 * we never fragment: path MTU problems show as retransmissions. */
 	ip->packet_id = 0;
@@ -188,25 +229,33 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	ip->time_to_live = NET_IP_TTL;
 	ip->next_proto_id = IPPROTO_TCP;
 	ip->hdr_checksum = 0;
-	ip->src_addr = rte_cpu_to_be_32(seg->t.laddr.v4);
-	ip->dst_addr = rte_cpu_to_be_32(seg->t.raddr.v4);
+	ip->src_addr = net_htonl(seg->t.laddr.v4);
+	ip->dst_addr = net_htonl(seg->t.raddr.v4);
 
-	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
+	tcp_write_header(tcp, seg, optlen, fill, fill_arg);
 
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);
 	m->l4_len = (uint8_t)(sizeof(*tcp) + optlen);
+	/* Both checksums from the sum of the two addresses: the header's
+	 * other words are the constants written above but total_length
+	 * (RFC 1071 2(A): the words may be added in any order, so the
+	 * header is not re-read). */
+	addrs = (uint64_t)ip->src_addr + ip->dst_addr;
 	if (nif->tx_ip_cksum_offload)
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = net_ipv4_cksum(ip);
+		ip->hdr_checksum = (uint16_t)~net_cksum_fold(addrs + IP4_FIXED_SUM +
+							     ip->total_length);
 	if (nif->tx_tcp_cksum_offload) {
 		/* The NIC expects the pseudo-header sum in the field. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
 		tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		tcp->cksum = (uint16_t)~net_ipv4_tcp_sum(ip, tcp,
-						       l3len - (unsigned int)sizeof(*ip));
+		unsigned int l4len = l3len - (unsigned int)sizeof(*ip);
+
+		tcp->cksum = (uint16_t)~net_cksum_from(addrs +
+			net_ipv4_phdr_sum(0, 0, IPPROTO_TCP, l4len), tcp, l4len);
 	}
 
 	if (dmac == NULL) {
@@ -227,7 +276,6 @@ static int
 send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	  void *fill_arg, uint64_t now)
 {
-	uint8_t opt[TCP_MAX_OPTLEN];
 	const struct rte_ether_addr *dmac;
 	struct rte_ether_hdr *eth;
 	struct rte_ipv6_hdr *ip;
@@ -241,9 +289,9 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 		TT_INC(nif->st, drop_no_route6);
 		return -1;
 	}
-	dmac = nd_resolve(nif, nh.v6, seg->t.laddr.v6, now);
+	dmac = nd_resolve_last(nif, nh.v6, seg->t.laddr.v6, now);
 
-	optlen = tcp_write_options(opt, seg);
+	optlen = tcp_options_len(seg);
 	l4len = sizeof(*tcp) + optlen + seg->len;
 	m = l4len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
 	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
@@ -264,13 +312,13 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 
 	ip->vtc_flow = RTE_BE32(6u << 28);
-	ip->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+	ip->payload_len = net_htons((uint16_t)l4len);
 	ip->proto = IPPROTO_TCP;
 	ip->hop_limits = NET_IP6_HOP_LIMIT;
 	memcpy(ip->src_addr, seg->t.laddr.v6, 16);
 	memcpy(ip->dst_addr, seg->t.raddr.v6, 16);
 
-	tcp_write_header(tcp, seg, opt, optlen, fill, fill_arg);
+	tcp_write_header(tcp, seg, optlen, fill, fill_arg);
 
 	m->l2_len = sizeof(*eth);
 	m->l3_len = sizeof(*ip);

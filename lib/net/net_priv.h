@@ -121,6 +121,37 @@ void net_pending_flush(struct net_if *nif, const union tt_addr *nh, bool v6,
 void arp_confirm(struct arp_cache *c, uint32_t ip,
 		 const struct rte_ether_addr *mac, uint64_t now);
 
+/*
+ * arp_resolve() and arp_confirm() for the next hop of the previous packet
+ * without the lookup: an address has at most one entry, so the remembered
+ * entry, if it still holds ip, is the one the lookup would find (and the
+ * same answer: resolved and not stale, or the full path).
+ */
+static inline const struct rte_ether_addr *
+arp_resolve_last(struct net_if *nif, uint32_t ip, uint64_t now)
+{
+	const struct arp_entry *e = &nif->arp.e[nif->arp_last];
+
+	if (likely(e->ip == ip && ip != 0 && e->resolved &&
+		   now - e->updated < ARP_STALE_US))
+		return &e->mac;
+	return arp_resolve(nif, ip, now);
+}
+
+static inline void
+arp_confirm_last(struct net_if *nif, uint32_t ip, const struct rte_ether_addr *mac,
+		 uint64_t now)
+{
+	struct arp_entry *e = &nif->arp.e[nif->arp_last];
+
+	if (likely(e->ip == ip && ip != 0)) {
+		if (e->resolved && rte_is_same_ether_addr(&e->mac, mac))
+			e->updated = now;
+		return;
+	}
+	arp_confirm(&nif->arp, ip, mac, now);
+}
+
 /* ---- IPv6 (net_input6.c, icmp6.c, nd.c) ---------------------------- */
 
 /* Hop limit of what we originate: 64 as Linux (RFC 8200 3 leaves it to
@@ -236,5 +267,43 @@ const struct rte_ether_addr *nd_resolve(struct net_if *nif, const uint8_t ip[16]
  * its age when the MAC matches; never creates or changes one). */
 void nd_confirm(struct nd_cache *c, const uint8_t ip[16],
 		const struct rte_ether_addr *mac, uint64_t now);
+
+/* nd_resolve() and nd_confirm() for the next hop of the previous packet,
+ * as arp_resolve_last() and arp_confirm_last(). */
+static inline bool
+nd_last_is(const struct nd_entry *e, const uint8_t ip[16])
+{
+	uint64_t a[2], b[2];
+
+	memcpy(a, e->ip, 16);
+	memcpy(b, ip, 16);
+	return e->used && ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+}
+
+static inline const struct rte_ether_addr *
+nd_resolve_last(struct net_if *nif, const uint8_t ip[16], const uint8_t src[16],
+		uint64_t now)
+{
+	const struct nd_entry *e = &nif->nd.e[nif->nd_last];
+
+	if (likely(nd_last_is(e, ip) && e->resolved &&
+		   now - e->updated < ND_STALE_US))
+		return &e->mac;
+	return nd_resolve(nif, ip, src, now);
+}
+
+static inline void
+nd_confirm_last(struct net_if *nif, const uint8_t ip[16],
+		const struct rte_ether_addr *mac, uint64_t now)
+{
+	struct nd_entry *e = &nif->nd.e[nif->nd_last];
+
+	if (likely(nd_last_is(e, ip))) {
+		if (e->resolved && rte_is_same_ether_addr(&e->mac, mac))
+			e->updated = now;
+		return;
+	}
+	nd_confirm(&nif->nd, ip, mac, now);
+}
 
 #endif

@@ -36,6 +36,8 @@
 #include <rte_udp.h>
 
 #include "net/net.h"
+#include "net/net_rx.h"
+#include "stats/rng.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			 (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -1400,6 +1402,15 @@ roundtrip(const struct tcp_seg *s, const uint8_t *want_opts,
 	assert_int_equal(tcp->data_off >> 4, (20 + want_optlen) / 4);
 	assert_memory_equal(tcp + 1, want_opts, want_optlen);
 	assert_int_equal(m->ol_flags, 0);
+	/* Both checksums right by DPDK's sums, not only by our receive path. */
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	{
+		uint32_t l4len = 20 + want_optlen + s->len;
+		uint32_t sum = rte_raw_cksum(tcp, l4len) + rte_ipv4_phdr_cksum(ip, 0);
+
+		sum = (sum & 0xffff) + (sum >> 16);
+		assert_int_equal(sum, 0xffff);
+	}
 
 	/* The peer sees the mirror image. */
 	memset(&r, 0, sizeof(r));
@@ -1862,6 +1873,49 @@ test_fuzz(void **state)
 		    C(fx, drop_short) > 0 && C(fx, drop_not_ours) > 0);
 }
 
+/*
+ * tcp_parse_options' fast path for the 20-byte SYN layout (MSS, SACK_PERM
+ * TS, NOP WS) gives what the general loop gives: every byte of that layout
+ * replaced by each of 256 values, parsed as it is (20 bytes: the fast
+ * path when the layout still matches) and followed by EOL padding (24
+ * bytes: always the loop, and EOL ends the list, RFC 9293 3.1).
+ */
+static void
+test_syn_options_fast_path_same_as_loop(void **state)
+{
+	static const uint8_t linux_syn[20] = {
+		2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 3, 3, 7,
+	};
+	uint64_t rng = 99;
+	unsigned int fast = 0;
+
+	(void)state;
+	for (unsigned int pos = 0; pos < 20; pos++) {
+		for (unsigned int v = 0; v < 256; v++) {
+			uint8_t a[24] = { 0 };
+			struct tcp_seg x, y;
+			bool rx, ry;
+
+			memcpy(a, linux_syn, 20);
+			for (unsigned int i = 8; i < 16; i++)
+				a[i] = (uint8_t)tt_rand64(&rng);
+			a[pos] = (uint8_t)v;
+			memset(&x, 0, sizeof(x));
+			memset(&y, 0, sizeof(y));
+			x.flags = y.flags = TCP_F_SYN;
+			rx = tcp_parse_options(&x, a, 20);
+			ry = tcp_parse_options(&y, a, 24);
+			assert_int_equal(rx, ry);
+			assert_memory_equal(&x, &y, sizeof(x));
+			fast += x.opts == (TCP_OPT_MSS | TCP_OPT_SACK_OK | TCP_OPT_TS |
+					   TCP_OPT_WSCALE);
+		}
+	}
+	/* The unchanged layout (and the free bytes: MSS, TS values and the
+	 * shift, which is capped at 14) were parsed in full. */
+	assert_true(fast >= 9 * 256);
+}
+
 int
 main(void)
 {
@@ -1878,6 +1932,7 @@ main(void)
 		T(test_proto_unreachable),
 		T(test_icmp_unreach_rate_limited),
 		T(test_tcp_syn_options_parsed),
+		cmocka_unit_test(test_syn_options_fast_path_same_as_loop),
 		T(test_tcp_data_segment),
 		T(test_tcp_learn_on_link_only),
 		T(test_ip_does_not_poison_arp),

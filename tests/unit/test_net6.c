@@ -1021,6 +1021,33 @@ test_nd_resolve_and_flush(void **state)
 	assert_int_equal(C(fx, drop_no_arp), 0);
 }
 
+/* A neighbour unconfirmed for long is still used and checked by one
+ * solicitation, also when it is the entry remembered from the previous
+ * segment (nd_resolve_last); a fresh one is used without asking. */
+static void
+test_send_tcp6_stale_entry_rechecked(void **state)
+{
+	struct tcp_seg s = seg6_out(peer6, 0x10, 0, 0);
+
+	(void)state;
+	NEED_EAL();
+	nd_learn(&fx.nif.nd, peer6, &peer_mac, T0);
+	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL, T0 + 1000), 0);
+	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL, T0 + 2000), 0);
+	assert_int_equal(C(fx, nd_solicits_sent), 0);
+	cap_clear(&fx.cap);
+	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL,
+				      T0 + 3600ULL * 1000000), 0);
+	assert_int_equal(net_send_tcp(&fx.nif, &s, NULL, NULL,
+				      T0 + 3600ULL * 1000000 + 1), 0);
+	assert_int_equal(C(fx, nd_solicits_sent), 1);
+	/* The solicitation, then both segments to the known MAC. */
+	assert_int_equal(fx.cap.total, 3);
+	assert_memory_equal(data(fx.cap.m[1]), &peer_mac, 6);
+	assert_memory_equal(data(fx.cap.m[2]), &peer_mac, 6);
+	assert_int_equal(C(fx, drop_no_nd), 0);
+}
+
 static void
 test_nd_pending_full(void **state)
 {
@@ -1493,6 +1520,7 @@ main(void)
 		T(test_nd_ns_answered),
 		T(test_nd_ns_invalid),
 		T(test_nd_resolve_and_flush),
+		T(test_send_tcp6_stale_entry_rechecked),
 		T(test_nd_pending_full),
 		T(test_nd_cache),
 		T(test_icmp6_echo),

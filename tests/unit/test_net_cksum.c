@@ -94,6 +94,31 @@ test_ipv4_and_tcp_equal_dpdk(void **state)
 	}
 }
 
+/* The IPv6 upper-layer sum (RFC 8200 8.1) against DPDK's, any length. */
+static void
+test_ipv6_tcp_equal_dpdk(void **state)
+{
+	uint64_t rng = 4242;
+
+	(void)state;
+	for (int n = 0; n < 2000; n++) {
+		struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)buf;
+		struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip + 1);
+		uint32_t l4len = sizeof(*tcp) + (uint32_t)(tt_rand64(&rng) % 1400);
+
+		fill(&rng, n % 50 == 7 ? 2 : 0);
+		ip->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
+		ip->proto = IPPROTO_TCP;
+		tcp->cksum = 0;
+		assert_int_equal((uint16_t)~net_ipv6_l4_sum(ip, IPPROTO_TCP, tcp, l4len),
+				 rte_ipv6_udptcp_cksum(ip, tcp));
+		tcp->cksum = rte_ipv6_udptcp_cksum(ip, tcp);
+		assert_int_equal(net_ipv6_l4_sum(ip, IPPROTO_TCP, tcp, l4len), 0xffff);
+		((uint8_t *)tcp)[tt_rand64(&rng) % l4len] ^= (uint8_t)(1u << (n % 8));
+		assert_int_not_equal(net_ipv6_l4_sum(ip, IPPROTO_TCP, tcp, l4len), 0xffff);
+	}
+}
+
 int
 main(void)
 {
@@ -101,6 +126,7 @@ main(void)
 		cmocka_unit_test(test_raw_equals_dpdk),
 		cmocka_unit_test(test_raw_fold_corners),
 		cmocka_unit_test(test_ipv4_and_tcp_equal_dpdk),
+		cmocka_unit_test(test_ipv6_tcp_equal_dpdk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
