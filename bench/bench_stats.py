@@ -222,6 +222,14 @@ def cmd_cps(a):
                   for l in d["per_lcore"])))
         if d["drop_wrong_lcore"]:
             print("  %s: drop_wrong_lcore %s (sharding broke)" % (name, d["drop_wrong_lcore"]))
+    sf = res["tcpterm"]["server_final"]
+    if sf:
+        # issue 9: the figure counts only with every TIME_WAIT kept.
+        print("  server TIME_WAIT: %s records created for %s connections, %s refused by"
+              " a full table (tw_overflow)%s" % (
+                  fmt(sf["tw_created"]), fmt(sf["conns_established"]), fmt(sf["tw_overflow"]),
+                  "" if sf["tw_overflow"] == 0 else
+                  ": NOT every TIME_WAIT kept, raise BENCH_TWCAP"))
     if lin:
         print("%-34s %14s %14s %16s" % ("Linux nginx (cpu 0, 1 worker)",
               fmt(lin["conns_per_s"]), fmt(lin.get("pkts_per_s")),
