@@ -53,15 +53,9 @@ client_port_index(const struct tt_app *app)
 /*
  * An IPv6 source range other than the port's own address becomes local
  * addresses of the port, as the IPv4 range does (neighbor solicitations
- * answered, traffic to them ours).  0: nothing to do or done.
- *
- * TODO(lead, issue 12): struct net_if's ip6_lo/ip6_hi come with the net6
- * work (lib/net/net.h, all-zero = none); this is written against them and
- * enabled by NET_HAS_IP6_RANGE, which net.h should define next to the
- * fields (or drop the #ifdef at merge).  Until then such a range is
- * refused rather than silently unanswered.
+ * answered, traffic to them ours).
  */
-static int
+static void
 client_src6_range(struct worker *w, unsigned pi, const struct tt_port_config *pc,
 		  const struct tt_client_config *cc)
 {
@@ -72,18 +66,9 @@ client_src6_range(struct worker *w, unsigned pi, const struct tt_port_config *pc
 	if (!any_v6 || !cc->has_src_ip6 ||
 	    (pc->has_ip6 && memcmp(cc->src_ip6_first, pc->ip6, 16) == 0 &&
 	     memcmp(cc->src_ip6_last, pc->ip6, 16) == 0))
-		return 0;
-#ifdef NET_HAS_IP6_RANGE
+		return;
 	memcpy(w->nif[pi].ip6_lo, cc->src_ip6_first, 16);
 	memcpy(w->nif[pi].ip6_hi, cc->src_ip6_last, 16);
-	return 0;
-#else
-	(void)w;
-	(void)pi;
-	fprintf(stderr, "[client] src_ip: an IPv6 source range needs the net layer's "
-		"IPv6 local ranges (not in this build)\n");
-	return -1;
-#endif
 }
 
 static int
@@ -149,8 +134,7 @@ client_setup(struct tt_app *app)
 			w->nif[pi].ip_lo = cc->src_ip_first;
 			w->nif[pi].ip_hi = cc->src_ip_last;
 		}
-		if (client_src6_range(w, pi, pc, cc) < 0)
-			return -1;
+		client_src6_range(w, pi, pc, cc);
 		if (tuple_pool_init(&w->tuples, &app->cfg.client, src,
 				    pc->has_ip6 ? pc->ip6 : NULL, w->idx, app->n_workers,
 				    &ri, err, sizeof(err)) < 0) {

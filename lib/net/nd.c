@@ -6,9 +6,10 @@
  * Neighbor Solicitations to the solicited-node group, Neighbor
  * Advertisements for our addresses, and the pending queue flushed when an
  * advertisement resolves a next hop.  Router advertisements, redirects and
- * the NUD state machine are not implemented: next hops come from the
- * configuration (ip6/prefix6_len, gateway6), and a long-unconfirmed entry is
- * re-solicited as ARP re-checks its entries (docs/ipv6.md).
+ * the full NUD state machine are left out by design: next hops come from
+ * the configuration (ip6/prefix6_len, gateway6), and a long-unconfirmed
+ * entry is re-solicited as ARP re-checks its entries (docs/ipv6.md lists
+ * what a host stack would add).
  *
  * Written only by the lcore that owns the net_if: no locks.
  */

@@ -74,10 +74,6 @@ struct icmp_rate {
 	uint64_t stamp;             /* us: tokens are earned from here */
 };
 
-/* struct net_if has the IPv6 source range ip6_lo/ip6_hi (app/client.c
- * tests for it). */
-#define NET_HAS_IP6_RANGE 1
-
 /* Packets the net layer wants sent (ARP/ICMP replies, TCP segments). */
 typedef void (*net_tx_fn)(void *arg, struct rte_mbuf *m);
 
@@ -100,8 +96,7 @@ struct net_if {
 	uint8_t gateway6[16];
 	uint8_t ip6_lo[16], ip6_hi[16]; /* more local addresses (the client's
 	                             * IPv6 source range), differing in the last
-	                             * 32 bits only; all zero = none
-	                             * (NET_HAS_IP6_RANGE) */
+	                             * 32 bits only; all zero = none */
 	bool rx_cksum_offload;      /* trust RTE_MBUF_F_RX_*_CKSUM_GOOD/BAD */
 	bool tx_ip_cksum_offload;   /* RTE_ETH_TX_OFFLOAD_IPV4_CKSUM enabled */
 	bool tx_tcp_cksum_offload;  /* RTE_ETH_TX_OFFLOAD_TCP_CKSUM enabled */
