@@ -235,16 +235,9 @@ static void
 arp_reply(struct net_if *nif, struct rte_mbuf *m,
 	  const struct rte_ether_addr *sha, uint32_t sip, uint32_t our_ip)
 {
-	if (net_mbuf_writable(m)) {
-		rte_pktmbuf_reset(m);
-	} else {
-		rte_pktmbuf_free(m);
-		m = rte_pktmbuf_alloc(nif->mp);
-		if (m == NULL) {
-			TT_INC(nif->st, mbuf_alloc_failed);
-			return;
-		}
-	}
+	m = net_mbuf_for_reply(nif, m);
+	if (m == NULL)
+		return;
 	if (arp_build(nif, m, RTE_ARP_OP_REPLY, sha, sha, sip, our_ip) < 0) {
 		rte_pktmbuf_free(m);
 		TT_INC(nif->st, mbuf_alloc_failed);

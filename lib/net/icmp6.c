@@ -34,17 +34,9 @@ icmp6_echo(struct net_if *nif, struct rte_mbuf *m, unsigned int off,
 	uint8_t *icmp, a[16];
 	uint16_t ck;
 
-	if (!net_mbuf_writable(m)) {
-		struct rte_mbuf *c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
-
-		rte_pktmbuf_free(m);
-		if (c == NULL || c->nb_segs != 1) {
-			rte_pktmbuf_free(c);
-			TT_INC(nif->st, mbuf_alloc_failed);
-			return NET_CONSUMED;
-		}
-		m = c;
-	}
+	m = net_mbuf_own_copy(nif, m);
+	if (m == NULL)
+		return NET_CONSUMED;
 	if (off > sizeof(*ip)) {
 		/* Extension headers of the request are not echoed (routing
 		 * headers would need reversing): the reply goes without. */

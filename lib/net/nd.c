@@ -326,16 +326,9 @@ nd_advertise(struct net_if *nif, struct rte_mbuf *m, const struct rte_ether_addr
 	/* Both may point into m, which is about to be rewritten. */
 	memcpy(t, target, 16);
 	memcpy(d, dst, 16);
-	if (net_mbuf_writable(m)) {
-		rte_pktmbuf_reset(m);
-	} else {
-		rte_pktmbuf_free(m);
-		m = rte_pktmbuf_alloc(nif->mp);
-		if (m == NULL) {
-			TT_INC(nif->st, mbuf_alloc_failed);
-			return;
-		}
-	}
+	m = net_mbuf_for_reply(nif, m);
+	if (m == NULL)
+		return;
 	/* The source is the target itself, as Linux does: an address of
 	 * ours the soliciting node is asking about. */
 	if (nd_build(nif, m, eth_dst, t, d, NET_ND_NEIGH_ADVERT, flags, t,

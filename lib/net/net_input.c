@@ -136,20 +136,12 @@ icmp_input(struct net_if *nif, struct rte_mbuf *m, unsigned int hlen,
 	ipv4_learn(nif, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 		   net_ntohl(ip->src_addr), now);
 
-	if (!net_mbuf_writable(m)) {
-		struct rte_mbuf *c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
-
-		rte_pktmbuf_free(m);
-		if (c == NULL || c->nb_segs != 1) {
-			rte_pktmbuf_free(c);
-			TT_INC(nif->st, mbuf_alloc_failed);
-			return NET_CONSUMED;
-		}
-		m = c;
-		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-					     sizeof(*eth));
-		icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
-	}
+	m = net_mbuf_own_copy(nif, m);
+	if (m == NULL)
+		return NET_CONSUMED;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+				     sizeof(*eth));
+	icmp = (struct rte_icmp_hdr *)((uint8_t *)ip + hlen);
 	if (hlen > sizeof(*ip)) {
 		/* RFC 1122 3.2.2.6 wants record-route and timestamp options
 		 * updated and source routes reversed in the reply; we answer

@@ -87,6 +87,47 @@ net_mbuf_writable(const struct rte_mbuf *m)
 		m->nb_segs == 1;
 }
 
+/*
+ * For an answer rewritten in place (echo replies): m itself when it may
+ * be rewritten, else a one-segment copy (m freed either way); NULL, with
+ * mbuf_alloc_failed counted, when no copy could be made.
+ */
+static inline struct rte_mbuf *
+net_mbuf_own_copy(struct net_if *nif, struct rte_mbuf *m)
+{
+	struct rte_mbuf *c;
+
+	if (net_mbuf_writable(m))
+		return m;
+	c = rte_pktmbuf_copy(m, nif->mp, 0, UINT32_MAX);
+	rte_pktmbuf_free(m);
+	if (c == NULL || c->nb_segs != 1) {
+		rte_pktmbuf_free(c);
+		TT_INC(nif->st, mbuf_alloc_failed);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * For an answer built from scratch (ARP reply, Neighbor Advertisement):
+ * m emptied when it may be reused, else a fresh mbuf (m freed); NULL, with
+ * mbuf_alloc_failed counted, when none is left.
+ */
+static inline struct rte_mbuf *
+net_mbuf_for_reply(struct net_if *nif, struct rte_mbuf *m)
+{
+	if (net_mbuf_writable(m)) {
+		rte_pktmbuf_reset(m);
+		return m;
+	}
+	rte_pktmbuf_free(m);
+	m = rte_pktmbuf_alloc(nif->mp);
+	if (m == NULL)
+		TT_INC(nif->st, mbuf_alloc_failed);
+	return m;
+}
+
 /* True when the ICMP error budget (Linux icmp_msgs_per_sec/burst) allows
  * one more error now; takes the token. */
 bool icmp_rate_allow(struct icmp_rate *rl, uint64_t now);
