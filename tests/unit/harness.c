@@ -576,6 +576,26 @@ h_handshake(struct harness *h, uint8_t opts, uint64_t rtt)
 	return c;
 }
 
+void
+h_enter_time_wait(struct harness *h, uint8_t opts, uint64_t rtt)
+{
+	const uint8_t fa = TCP_F_FIN | TCP_F_ACK;
+
+	h_handshake(h, opts, rtt);
+	h_advance(h, 1 * H_S);
+	h_app_close(h);
+	h_expect(h, fa, h->iss + 1, h->peer.isn + 1, 0);
+	h_advance(h, rtt);
+	h_peer_ack_all(h);
+	h_in_ack(h);
+	h_expect_state(h, TCP_FIN_WAIT_2);
+	h_advance(h, rtt);
+	h_in_fin(h);
+	h_expect_at(h, h->now, TCP_F_ACK, h->iss + 2, h->peer.isn + 2, 0);
+	h_expect_none(h);
+	h_expect_state(h, TCP_TIME_WAIT);
+}
+
 /* ---- the application's verbs ---- */
 
 static struct tcp_conn *

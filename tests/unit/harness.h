@@ -199,6 +199,10 @@ void h_peer_ack_all(struct harness *h);
 /* Full passive handshake: SYN(opts), check the SYN-ACK, wait rtt, ACK.
  * Returns the ESTABLISHED connection (h->iss and the peer are updated). */
 struct tcp_conn *h_handshake(struct harness *h, uint8_t opts, uint64_t rtt);
+/* h_handshake, then the four-way close with us first (teardown.md), a
+ * second and one rtt apart each: our FIN, the peer's ACK (FIN_WAIT_2), its
+ * FIN, our last ACK at once; ends in TIME_WAIT with nothing else sent. */
+void h_enter_time_wait(struct harness *h, uint8_t opts, uint64_t rtt);
 
 /* The connection of the current peer's tuple, or NULL. */
 struct tcp_conn *h_conn(struct harness *h);

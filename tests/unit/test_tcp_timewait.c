@@ -28,19 +28,7 @@ enter_time_wait(struct harness *h, uint8_t opts)
 {
 	struct tw_rec *r;
 
-	h_handshake(h, opts, RTT);
-	h_advance(h, 1 * H_S);
-	h_app_close(h);
-	h_expect(h, FA, h->iss + 1, h->peer.isn + 1, 0);
-	h_advance(h, RTT);
-	h_peer_ack_all(h);
-	h_in_ack(h);
-	h_expect_state(h, TCP_FIN_WAIT_2);
-	h_advance(h, RTT);
-	h_in_fin(h);
-	h_expect_at(h, h->now, A, h->iss + 2, h->peer.isn + 2, 0);
-	h_expect_none(h);
-	h_expect_state(h, TCP_TIME_WAIT);
+	h_enter_time_wait(h, opts, RTT);
 	r = h_tw(h);
 	assert_non_null(r);
 	assert_int_equal(r->snd_nxt, h->iss + 2);

@@ -293,25 +293,6 @@ test_syncookie_v6_listener(void **state)
 
 /* ---- TIME_WAIT ---- */
 
-/* Handshake, we close, the peer ACKs and sends its FIN: TIME_WAIT. */
-static void
-enter_time_wait(struct harness *h)
-{
-	h_handshake(h, OPTS_ALL, RTT);
-	h_advance(h, 1 * H_S);
-	h_app_close(h);
-	h_expect(h, FA, h->iss + 1, h->peer.isn + 1, 0);
-	h_advance(h, RTT);
-	h_peer_ack_all(h);
-	h_in_ack(h);
-	h_expect_state(h, TCP_FIN_WAIT_2);
-	h_advance(h, RTT);
-	h_in_fin(h);
-	h_expect_at(h, h->now, A, h->iss + 2, h->peer.isn + 2, 0);
-	h_expect_none(h);
-	h_expect_state(h, TCP_TIME_WAIT);
-}
-
 static void
 test_time_wait_v6_lookup_and_takeover(void **state)
 {
@@ -324,7 +305,7 @@ test_time_wait_v6_lookup_and_takeover(void **state)
 
 	h_start(h, NULL);
 	h_peer_init6(h, &h->peer, H_RPORT, NULL);
-	enter_time_wait(h);
+	h_enter_time_wait(h, OPTS_ALL, RTT);
 	r = h_tw(h);
 	assert_non_null(r);
 	assert_int_equal(r->snd_nxt, h->iss + 2);
@@ -367,7 +348,7 @@ test_time_wait_v6_not_taken_by_v4_syn(void **state)
 
 	h_start(h, NULL);
 	h_peer_init6(h, &h->peer, H_RPORT, NULL);
-	enter_time_wait(h);
+	h_enter_time_wait(h, OPTS_ALL, RTT);
 	v6 = h->peer;
 	/* A SYN from the IPv4 tuple with the same low bits and ports is a new
 	 * connection of its own: the IPv6 record is left alone. */
