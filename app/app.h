@@ -121,6 +121,13 @@ app_tsc_to_us(uint64_t tsc)
 			  APP_US_SHIFT);
 }
 
+/* A span of cycles in microseconds. */
+static inline uint64_t
+app_cycles_to_us(uint64_t cycles)
+{
+	return (uint64_t)(((unsigned __int128)cycles * tt_app.us_mult) >> APP_US_SHIFT);
+}
+
 uint64_t app_now_us(void);
 
 /* port.c */

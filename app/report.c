@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_lcore.h>
@@ -101,6 +102,37 @@ lcore_sched(const struct worker *w, uint64_t *run_ns, uint64_t *wait_ns)
 	return ok;
 }
 
+/*
+ * Steal time of CPU cpu in ms (/proc/stat, USER_HZ ticks): on a virtual
+ * machine, time the hypervisor ran something else on the vCPU.  The guest
+ * cannot see it as run-queue wait, yet the lcore did not run: polls then
+ * start late (poll_gaps) and timers fire late.  -1 if unknown.
+ */
+static int64_t
+cpu_steal_ms(unsigned cpu)
+{
+	char line[256], want[16];
+	int64_t ms = -1;
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (f == NULL)
+		return -1;
+	n = snprintf(want, sizeof(want), "cpu%u ", cpu);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		unsigned long long v[8];
+
+		if (strncmp(line, want, (size_t)n) != 0)
+			continue;
+		if (sscanf(line + n, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
+			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
+			ms = (int64_t)(v[7] * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
+		break;
+	}
+	fclose(f);
+	return ms;
+}
+
 static void
 lcores_json(FILE *f, struct tt_app *app, bool final)
 {
@@ -120,9 +152,14 @@ lcores_json(FILE *f, struct tt_app *app, bool final)
 			", \"cycles_idle\": %" PRIu64 ", \"busy\": %.4f", i ? ", " : "",
 			w->lcore_id, w->idx, pb, pi, cb, ci,
 			db + di ? (double)db / (double)(db + di) : 0.0);
+		int64_t steal;
+
 		if (lcore_sched(w, &run_ns, &wait_ns))
 			fprintf(f, ", \"run_ns\": %" PRIu64 ", \"runq_wait_ns\": %" PRIu64,
 				run_ns, wait_ns);
+		steal = cpu_steal_ms(rte_lcore_to_cpu_id((int)w->lcore_id));
+		if (steal >= 0)
+			fprintf(f, ", \"cpu_steal_ms\": %" PRId64, steal);
 		fprintf(f, "}");
 		if (!final) {
 			cyc_prev[i].busy = cb;
@@ -130,6 +167,23 @@ lcores_json(FILE *f, struct tt_app *app, bool final)
 		}
 	}
 	fprintf(f, "], ");
+}
+
+/* The process's resident memory in KiB (/proc/self/statm), 0 if unknown:
+ * read here, in the reporter, so a benchmark needs no sampler process
+ * competing with the lcores for their CPUs. */
+static uint64_t
+rss_kb(void)
+{
+	unsigned long size, resident;
+	FILE *f = fopen("/proc/self/statm", "r");
+	bool ok;
+
+	if (f == NULL)
+		return 0;
+	ok = fscanf(f, "%lu %lu", &size, &resident) == 2;
+	fclose(f);
+	return ok ? (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE) / 1024 : 0;
 }
 
 static void
@@ -140,7 +194,7 @@ json_write(struct tt_app *app, const struct tt_stats *s, double elapsed,
 
 	if (f == NULL)
 		return;
-	fprintf(f, "{\"elapsed\": %.3f, ", elapsed);
+	fprintf(f, "{\"elapsed\": %.3f, \"rss_kb\": %" PRIu64 ", ", elapsed, rss_kb());
 	lcores_json(f, app, final);
 	if (app->cfg.gen.mode != TT_MODE_SERVER)
 		lat_json(f, final ? lat_cur : lat_int);

@@ -256,8 +256,16 @@ drain_step(struct tt_app *app, struct worker *w, int phase)
  * charged to that poll, busy if it received, sent or expired anything
  * (the idle ones are the polling overhead, idle_sleep included). */
 static inline void
-poll_account(struct worker *w, uint64_t cycles, bool busy)
+poll_account(struct worker *w, uint64_t cycles, bool busy, uint64_t tick_cycles)
 {
+	/* A poll that began more than a tick after the previous one: every
+	 * timer due in between fires late.  Polls take microseconds, so this
+	 * is nearly always the lcore off its CPU (the reporter compares with
+	 * the kernel's run-queue wait per lcore, report.c). */
+	if (unlikely(cycles > tick_cycles)) {
+		TT_INC(&w->st, poll_gaps);
+		TT_ADD(&w->st, poll_gap_us, app_cycles_to_us(cycles));
+	}
 	if (busy) {
 		TT_INC(&w->st, polls_busy);
 		TT_ADD(&w->st, cycles_busy, cycles);
@@ -279,6 +287,7 @@ worker_main(void *arg)
 	const uint16_t cport_hi = app->cfg.client.src_port_last;
 	struct rte_mbuf *pkts[TT_MAX_BURST], *done[TT_MAX_BURST];
 	struct tcp_seg segs[TT_MAX_BURST];
+	const uint64_t tick_cycles = app->cfg.gen.tick * app->tsc_hz / 1000000;
 	uint64_t tsc_prev = rte_rdtsc();
 	bool busy = false;
 
@@ -298,7 +307,7 @@ worker_main(void *arg)
 		const int phase = app->phase;
 		unsigned got = 0, fired;
 
-		poll_account(w, tsc - tsc_prev, busy);
+		poll_account(w, tsc - tsc_prev, busy, tick_cycles);
 		tsc_prev = tsc;
 		w->now = app_tsc_to_us(tsc);
 		for (unsigned p = 0; p < w->n_ports; p++) {
@@ -367,6 +376,6 @@ worker_main(void *arg)
 			usleep((useconds_t)idle_sleep);
 	}
 	tx_flush(w);
-	poll_account(w, rte_rdtsc() - tsc_prev, busy);
+	poll_account(w, rte_rdtsc() - tsc_prev, busy, tick_cycles);
 	return 0;
 }

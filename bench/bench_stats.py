@@ -4,7 +4,7 @@
 
     bench_stats.py cps  --server S.json --client C.json --tsc-hz HZ
                         [--linux L.json] --out RESULT.json
-    bench_stats.py tw   --server S.json --rss RSS.txt --base-rss KB
+    bench_stats.py tw   --server S.json [--rss RSS.txt] --base-rss KB
                         --time-wait SECS --out RESULT.json [--meta K=V ...]
     bench_stats.py null --client C.json --rss RSS.txt --cpu CPU.txt
                         --out RESULT.json
@@ -316,9 +316,18 @@ def expiry_lateness(lines, tw_secs):
             "expired": pts[-1][2]}
 
 
+def lcore_field(o, key):
+    """Sum over the stats line's lcores of key (None if any lacks it)."""
+    v = [l.get(key) for l in o.get("lcores", [])]
+    return sum(v) if v and None not in v else None
+
+
 def cmd_tw(a):
     lines = periodic(load(a.server))
-    rss = read_samples(a.rss)
+    # The server's own RSS from each stats line (the reporter reads
+    # /proc/self/statm); --rss names a sampler's file instead.
+    rss = read_samples(a.rss) if a.rss else [
+        (o["elapsed"], float(o["rss_kb"])) for o in lines if o.get("rss_kb")]
     act = [o for o in lines if o["rates"]["conns_per_s"] > 0]
     if len(act) < 4:
         sys.exit("tw: too few seconds with traffic in %s" % a.server)
@@ -326,12 +335,21 @@ def cmd_tw(a):
     t0 = act[0]["elapsed"]
     series = []
     for o in lines:
+        c = o["counters"]
         series.append({"t": round(o["elapsed"], 3),
                        "conns_per_s": o["rates"]["conns_per_s"],
                        "TIME_WAIT": o["states"]["TIME_WAIT"],
-                       "tw_created": o["counters"]["tw_created"],
-                       "tw_expired": o["counters"]["tw_expired"],
-                       "tw_syn_accepted": o["counters"]["tw_syn_accepted"],
+                       "tw_created": c["tw_created"],
+                       "tw_expired": c["tw_expired"],
+                       "tw_syn_accepted": c["tw_syn_accepted"],
+                       "tw_expired_late": c.get("tw_expired_late"),
+                       "tw_expired_deferred": c.get("tw_expired_deferred"),
+                       "poll_gaps": c.get("poll_gaps"),
+                       "poll_gap_us": c.get("poll_gap_us"),
+                       "runq_wait_ns": lcore_field(o, "runq_wait_ns"),
+                       "cpu_steal_ms": lcore_field(o, "cpu_steal_ms"),
+                       "busy": statistics.mean(l["busy"] for l in o["lcores"])
+                       if o.get("lcores") else None,
                        "rss_kb": nearest(rss, o["elapsed"])})
     # With stats_interval < 1 s, rates are still per second: fine.
     first5 = [o["rates"]["conns_per_s"] for o in act if o["elapsed"] < t0 + 5]
@@ -341,6 +359,12 @@ def cmd_tw(a):
     f5, st = statistics.mean(first5), med(steady)
     last = act[-1]
     tw_last = max(o["states"]["TIME_WAIT"] for o in act)
+    # Issue 9 item 4's second figure: the worst second while the table
+    # grows (from the first 5 s until TIME_WAIT first reaches 99 % of its
+    # peak), against the first-5-s mean.
+    grow_end = next(o["elapsed"] for o in act if o["states"]["TIME_WAIT"] >= 0.99 * tw_last)
+    growing = [o for o in act if t0 + 5 <= o["elapsed"] <= grow_end]
+    worst = min(growing, key=lambda o: o["rates"]["conns_per_s"]) if growing else None
     rss_peak = max((r for _, r in rss), default=None)
     base = float(a.base_rss) if a.base_rss else None
     bpr = None
@@ -355,6 +379,10 @@ def cmd_tw(a):
         dr = (rss_at[-1][1] - rss_at[0][1]) * 1024.0
         dtw = tw_last - tw_first
         grow = dr / dtw if dtw > 0 else None
+    machine = None
+    if a.cpu_gaps:
+        with open(a.cpu_gaps) as f:
+            machine = json.load(f)
     res = {"bench": "tw_scaling", "date": time.strftime("%Y-%m-%dT%H:%M:%S"),
            "host": host(), "meta": dict(m.split("=", 1) for m in a.meta),
            "time_wait_s": a.time_wait,
@@ -370,8 +398,21 @@ def cmd_tw(a):
            "final_counters": {k: last["counters"][k] for k in (
                "tw_created", "tw_expired", "tw_syn_accepted", "tw_overflow",
                "tw_evicted", "conns_established")},
-           # expiries more than one tick late, counted by tw_expire itself
+           "worst_second_growing": {
+               "t": worst["elapsed"], "conns_per_s": worst["rates"]["conns_per_s"],
+               "of_first_5s": round(worst["rates"]["conns_per_s"] / f5, 3)}
+           if worst and f5 else None,
+           "growing_until_s": grow_end,
+           # expiries more than one tick late, counted by tw_expire itself;
+           # deferred = due at an earlier poll that left them (the budget);
+           # the rest fell due while the lcore did not poll for over a tick
            "tw_expired_late": last["counters"].get("tw_expired_late"),
+           "tw_expired_deferred": last["counters"].get("tw_expired_deferred"),
+           "poll_gaps": last["counters"].get("poll_gaps"),
+           "poll_gap_us": last["counters"].get("poll_gap_us"),
+           "runq_wait_ns": lcore_field(last, "runq_wait_ns"),
+           "cpu_steal_ms": lcore_field(last, "cpu_steal_ms"),
+           "machine_gaps": machine,
            "series": series}
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
@@ -379,10 +420,27 @@ def cmd_tw(a):
     print()
     print("TIME_WAIT scaling (server holds TIME_WAIT, %s s)" % a.time_wait)
     print("  seconds with traffic           %s" % res["seconds_with_traffic"])
-    print("  expiries later than one tick   %s" % res["tw_expired_late"])
+    print("  expiries later than one tick   %s (left by an earlier poll's budget: %s; the"
+          " rest fell due while the server lcore did not poll: %s gaps over a tick,"
+          " %.3f s in all; kernel run-queue wait of the lcore %s s)" % (
+              res["tw_expired_late"], res["tw_expired_deferred"], res["poll_gaps"],
+              (res["poll_gap_us"] or 0) / 1e6,
+              "%.3f" % (res["runq_wait_ns"] / 1e9) if res["runq_wait_ns"] is not None else "-"))
+    if machine:
+        for c in machine["cpus"]:
+            print("  this machine alone, CPU %d      a pinned busy loop lost its CPU for over"
+                  " %d us %d times in %.0f s, %.3f s in all (longest %.1f ms)" % (
+                      c["cpu"], machine["threshold_us"], c["gaps"], machine["seconds"],
+                      c["gap_us"] / 1e6, c["longest_us"] / 1e3))
     print("  conns/s first 5 s (mean)       %s" % fmt(f5))
     print("  conns/s steady (median, last %d s) %s" % (tail_window, fmt(st)))
     print("  flatness (steady / first 5 s)  %s" % res["flatness"])
+    if worst:
+        print("  worst second while growing     %s at t = %.0f s (%.3f of the first 5 s;"
+              " growing until t = %.0f s)" % (fmt(worst["rates"]["conns_per_s"]),
+                                              worst["elapsed"],
+                                              res["worst_second_growing"]["of_first_5s"],
+                                              grow_end))
     print("  TIME_WAIT records, max         %s" % fmt(tw_last))
     print("  RSS baseline / peak (KiB)      %s / %s" % (fmt(base), fmt(rss_peak)))
     print("  bytes per TIME_WAIT record     %s  (RSS peak - RSS of the same server "
@@ -471,6 +529,7 @@ def main():
     p.add_argument("--rss")
     p.add_argument("--base-rss")
     p.add_argument("--time-wait", default="60")
+    p.add_argument("--cpu-gaps", help="cpu_gaps output: the machine's own stalls")
     p.add_argument("--out", required=True)
     p.add_argument("--meta", action="append", default=[])
     p.set_defaults(fn=cmd_tw)

@@ -23,6 +23,11 @@
 # client addresses in 2001:2:1::/64 x 64512 ports): a record stores an
 # index into the lcore's address-pair table, not the addresses, so bytes
 # per record should be what IPv4 gives.  Result: tw_scaling-ipv6-DATE.json.
+# Late expiries are split by cause: records a poll saw due and on time but
+# left (tw_expired_deferred: the table's doing) and records that fell due
+# while the server lcore did not poll for over a tick (poll_gaps); first
+# bench/cpu_gaps measures how often this machine stalls a pinned busy loop
+# with nothing else running, to compare.
 # Writes bench/results/tw_scaling-DATE.json; bench/plot.sh FILE draws it.
 
 set -u
@@ -42,7 +47,7 @@ while [ $# -gt 0 ]; do
 	--time-wait) TW=$2; shift 2 ;;
 	--max-tw) TWCAP=$2; shift 2 ;;
 	--ipv6) IPV6=1; shift ;;
-	-h|--help) sed -n '3,26p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,31p' "$0"; exit 0 ;;
 	*) echo "usage: $0 [--seconds N] [--rate N] [--interval S] [--time-wait S] [--max-tw N] [--ipv6]" >&2; exit 2 ;;
 	esac
 done
@@ -58,6 +63,16 @@ if [ $IPV6 = 1 ]; then
 	FAMILY=6
 fi
 
+# The machine's own stalls, before anything runs: a TSC loop pinned to each
+# CPU counts the times it lost its CPU for over a tick.  An lcore cannot
+# expire records on time through those (tw_expired_late); the result
+# compares the two.
+GAPS=$(dirname "$TCPTERM")/../bench/cpu_gaps
+GAPS_ARG=()
+[ -x "$GAPS" ] || tt_die "bench/cpu_gaps not built: ninja -C build"
+bench_log "this machine alone: a busy loop pinned to each CPU, 10 s"
+"$GAPS" 10 >"$W/cpu_gaps.json" && GAPS_ARG=(--cpu-gaps "$W/cpu_gaps.json")
+
 # Baseline: the same server without a TIME_WAIT table (max_tw_buckets = 0),
 # so that RSS(run) - RSS(baseline) is what the records and their index cost.
 bench_log "baseline RSS: server without TIME_WAIT table"
@@ -72,27 +87,16 @@ bench_log "server with max_tw_buckets $TWCAP, time_wait ${TW}s; client ${SECS}s,
 bench_server_start "$W/server.json" "$W/server.log" \
 	--set tcp.max_tw_buckets=$TWCAP --set tcp.time_wait="$TW" \
 	--set general.stats_interval="$IVL" || { tt_server_log_tail; exit 1; }
-T0US=${EPOCHREALTIME/./}
-rss_sampler()
-{
-	local now ms
-	while kill -0 "$BENCH_SERVER_PID" 2>/dev/null; do
-		# No subprocess but awk's read of /proc: both CPUs are busy.
-		now=${EPOCHREALTIME/./}
-		ms=$(((now - T0US) / 1000))
-		printf '%d.%03d %s\n' $((ms / 1000)) $((ms % 1000)) \
-			"$(bench_rss_kb "$BENCH_SERVER_PID")"
-		sleep 1
-	done
-}
-rss_sampler >"$W/rss.txt" 2>/dev/null &
-TT_PIDS+=($!)
+# RSS comes from the server's own stats lines (its reporter reads
+# /proc/self/statm each second): a sampler process here would take CPU
+# time from the lcores, whose stalls are what this run measures too.
 bench_client_start "$W/client.json" "$W/client.log" \
 	--set client.rate="$RATE" --set tcp.time_wait="$TW" --duration "$SECS"
 bench_pair_finish
 
-python3 "$BENCH_PY" tw --server "$W/server.json" --rss "$W/rss.txt" \
+python3 "$BENCH_PY" tw --server "$W/server.json" \
 	--base-rss "$BASE_RSS" --time-wait "$TW" --out "$OUT" \
+	"${GAPS_ARG[@]}" \
 	--meta "seconds=$SECS" --meta "rate=$RATE" --meta "eal_mem=$BENCH_MEM" \
 	--meta "max_tw_buckets=$TWCAP" --meta "tuples=$BENCH_TUPLES" --meta "family=$FAMILY" \
 	--meta "commands=$(tr '\n' ';' <"$W/commands")" || exit 1

@@ -124,6 +124,7 @@ const char *tcp_state_name(enum tcp_state s);
 	X(tw_created,           "TIME_WAIT records created") \
 	X(tw_expired,           "TIME_WAIT records expired after 2MSL") \
 	X(tw_expired_late,      "TIME_WAIT expiries later than one tick (should stay 0)") \
+	X(tw_expired_deferred,  "of those, records already due at an earlier poll that left them (the budget's fault; should stay 0)") \
 	X(tw_reacked,           "FINs re-ACKed in TIME_WAIT (2MSL restarted)") \
 	X(tw_syn_accepted,      "SYNs that took over a TIME_WAIT tuple (RFC 6191)") \
 	X(tw_syn_refused,       "SYNs refused in TIME_WAIT (dup ACK)") \
@@ -167,7 +168,9 @@ const char *tcp_state_name(enum tcp_state s);
 	X(polls_busy,           "poll loop iterations that received, sent or expired something") \
 	X(polls_idle,           "poll loop iterations with nothing to do") \
 	X(cycles_busy,          "TSC cycles spent in busy polls") \
-	X(cycles_idle,          "TSC cycles spent in idle polls (and idle_sleep)")
+	X(cycles_idle,          "TSC cycles spent in idle polls (and idle_sleep)") \
+	X(poll_gaps,            "polls that began more than one tick after the previous one (the lcore was off its CPU, or a poll took that long)") \
+	X(poll_gap_us,          "microseconds between those polls' starts, summed")
 
 enum tt_counter {
 #define X(n, h) TT_C_##n,

@@ -20,6 +20,7 @@
 #include "tcp/tcp_sack.h"
 #include "tcp/tcp_seg.h"
 #include "tcp/tcp_syncookie.h"
+#include "tcp/tw_budget.h"
 #include "tcp/tw_table.h"
 #include "timer/timer_wheel.h"
 
@@ -201,8 +202,7 @@ struct tcp_stack {
 	uint32_t n_conns;
 	uint32_t max_conns;
 	struct tw_table tw;
-	uint32_t tw_budget;        /* expiries the next poll may do (tw_budget.h) */
-	uint64_t tw_created_seen;  /* tw_created at the last poll */
+	struct tw_pacer tw_pace;   /* expiries each poll may do (tw_budget.h) */
 	struct tmw_wheel *wheel;
 	struct tcp_ofo_pool ofo_pool;  /* entries of every out-of-order queue */
 
@@ -311,6 +311,11 @@ uint32_t tcp_stack_abort_all(struct tcp_stack *s);
  * tcp_lookup remembers the tuple's hash for a tcp_connect that follows. */
 struct tcp_conn *tcp_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
 struct tw_rec *tcp_tw_lookup(struct tcp_stack *s, const struct tcp_tuple *t);
+/* r was just found: if its 2MSL is over (the expiry sweep has not reached
+ * it yet), end it now as the sweep would; true when r is gone.  Lookups
+ * call it, so TIME_WAIT lasts exactly 2MSL on the wire even when the
+ * sweep runs late. */
+bool tcp_tw_reap_due(struct tcp_stack *s, struct tw_rec *r, uint32_t now_ms);
 
 /* Our timestamp clock for a connection, RFC 7323 (ms). */
 static inline uint32_t

@@ -697,6 +697,8 @@ input_h(struct tcp_stack *s, const struct tcp_seg *seg, uint32_t h, uint64_t now
 		return;
 	}
 	r = s->tw.rec != NULL ? tw_lookup_h(&s->tw, &seg->t, h) : NULL;
+	if (r != NULL && tcp_tw_reap_due(s, r, ms_of(now)))
+		r = NULL;
 	l = r != NULL ? NULL : tcp_find_listener(s, seg->t.lport);
 	if ((r != NULL || l != NULL) &&
 	    (seg->flags & (TCP_F_SYN | TCP_F_FIN)) == (TCP_F_SYN | TCP_F_FIN)) {

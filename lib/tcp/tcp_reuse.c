@@ -645,14 +645,10 @@ tuple_pick(struct tuple_pool *p, struct tcp_stack *s, unsigned ti,
 		if (tcp_lookup(s, &t) != NULL)
 			continue;
 		r = s->tw.rec != NULL ? tcp_tw_lookup(s, &t) : NULL;
-		if (r != NULL && (int32_t)(now_ms - tw_rec_expire(&s->tw, r)) >= 0) {
-			/* 2MSL is over; the timer pass has not reaped it yet
-			 * (bounded work per poll).  Do it now, as it would. */
-			tw_remove(&s->tw, r);
-			s->st->state[TCP_TIME_WAIT]--;
-			TT_INC(s->st, tw_expired);
+		/* 2MSL over but not reaped yet (bounded work per poll): the
+		 * tuple is free. */
+		if (r != NULL && tcp_tw_reap_due(s, r, now_ms))
 			r = NULL;
-		}
 		if (r == NULL) {
 			*out = t;
 			*isn = 0;

@@ -57,7 +57,7 @@ tcp_stack_init(struct tcp_stack *s, const struct tt_tcp_config *cfg,
 		s->tw.late_ms = tick_us >= 2000 ? (uint32_t)(tick_us / 1000) : 1;
 		tw_set_span(&s->tw, (uint32_t)(cfg->time_wait / 1000));
 	}
-	s->tw_budget = TW_BUDGET_FLOOR;
+	tw_pacer_init(&s->tw_pace, ms_of(now));
 	s->wheel = tmw_create(tick_us, now);
 	if (s->wheel == NULL)
 		goto fail;

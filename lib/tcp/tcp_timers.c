@@ -167,15 +167,16 @@ tcp_timers_run(struct tcp_stack *s, uint64_t now)
 	fired = tmw_advance(s->wheel, now, TCP_TIMER_BUDGET, tcp_timer_expired, s);
 	if (s->tw.rec != NULL) {
 		uint64_t created = s->st->c[TT_C_tw_created];
+		uint32_t budget = tw_pacer_begin(&s->tw_pace, ms_of(now), created);
 
-		n = tw_expire(&s->tw, ms_of(now), s->tw_budget);
+		n = tw_expire(&s->tw, ms_of(now), budget);
 		s->st->state[TCP_TIME_WAIT] -= n;
 		TT_ADD(s->st, tw_expired, n);
 		TT_ADD(s->st, tw_expired_late, s->tw.expired_late);
+		TT_ADD(s->st, tw_expired_deferred, s->tw.expired_deferred);
 		s->tw.expired_late = 0;
-		/* tw_budget.h: keep up with the arrival rate. */
-		s->tw_budget = tw_budget_next(s->tw_budget, n, created - s->tw_created_seen);
-		s->tw_created_seen = created;
+		s->tw.expired_deferred = 0;
+		tw_pacer_end(&s->tw_pace, budget, n, created);
 		fired += n;
 	}
 	return fired;

@@ -151,6 +151,16 @@ tw_kill(struct tcp_stack *s, struct tw_rec *r)
 	s->st->state[TCP_TIME_WAIT]--;
 }
 
+bool
+tcp_tw_reap_due(struct tcp_stack *s, struct tw_rec *r, uint32_t now_ms)
+{
+	if (!tw_reap_due(&s->tw, r, now_ms))
+		return false;
+	s->st->state[TCP_TIME_WAIT]--;
+	TT_INC(s->st, tw_expired);
+	return true;
+}
+
 void
 tcp_tw_input(struct tcp_stack *s, struct tw_rec *r, const struct tcp_seg *seg)
 {

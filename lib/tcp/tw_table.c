@@ -705,6 +705,49 @@ tw_oldest(const struct tw_table *tw)
 	return tw->used == 0 ? NULL : &tw->rec[tw->head];
 }
 
+/* The promise is "never later than one tick": count breaches, and
+ * those the table caused (see expired_deferred). */
+static inline void
+count_late(struct tw_table *tw, uint32_t e, uint32_t now_ms)
+{
+	if (now_ms - e <= tw->late_ms)
+		return;
+	tw->expired_late++;
+	if (tw->left_set && (int32_t)(e - tw->left_lo) >= 0 && (int32_t)(tw->left_hi - e) >= 0)
+		tw->expired_deferred++;
+}
+
+bool
+tw_reap_due(struct tw_table *tw, struct tw_rec *r, uint32_t now_ms)
+{
+	uint32_t e = tw_rec_expire(tw, r);
+
+	if ((int32_t)(now_ms - e) < 0)
+		return false;
+	count_late(tw, e, now_ms);
+	tw_remove(tw, r);
+	return true;
+}
+
+/*
+ * A call at now_ms ran out of budget with due records left: those due
+ * within the last tick are not late yet, and will be late by the table's
+ * doing if a later call is not in time.  Their expiries lie in
+ * [now_ms - late_ms, now_ms]: added to the range, or replacing it when the
+ * records of the range before are all gone.
+ */
+static void
+note_left(struct tw_table *tw, uint32_t now_ms)
+{
+	uint32_t lo = now_ms - tw->late_ms;
+
+	if (!tw->left_set || tw->used == 0 ||
+	    (int32_t)(tw_rec_expire(tw, &tw->rec[tw->head]) - tw->left_hi) > 0)
+		tw->left_lo = lo;
+	tw->left_hi = now_ms;
+	tw->left_set = true;
+}
+
 uint32_t
 tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 {
@@ -755,15 +798,14 @@ tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget)
 			break;
 		r = &tw->rec[tw->head];
 		e = tw_rec_expire(tw, r);
-		/* The promise is "never later than one tick": count breaches
-		 * (a burst beyond the per-poll budget, a stalled lcore). */
-		if (now_ms - e > tw->late_ms)
-			tw->expired_late++;
+		count_late(tw, e, now_ms);
 		remove_h(tw, r, q[qh]);
 		qh = (qh + 1) % TW_EXPIRE_AHEAD;
 		qn--;
 		n++;
 	}
+	if (qn > 0)
+		note_left(tw, now_ms);
 	return n;
 }
 

@@ -96,6 +96,16 @@ struct tw_table {
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
 	uint32_t ts_shift;       /* ts_age unit: 2^ts_shift ms (tw_set_span) */
 	uint32_t expired_late;   /* late expiries since the caller last read it */
+	/* Of those, records that a tw_expire() call saw due and not yet
+	 * late, and left (its budget ran out): late by the table's own
+	 * doing.  The others were late already when a call first saw them:
+	 * they fell due while no call ran for over a tick (the lcore was off
+	 * its CPU).  [left_lo, left_hi] (ms) bounds the expiries of the
+	 * records left on time, merged conservatively (a record in the range
+	 * that was not left on time counts against the table). */
+	uint32_t expired_deferred;
+	uint32_t left_lo, left_hi;
+	bool left_set;
 	/* The address pair of the last record inserted: a client walks the
 	 * ports of one address before the next, so the next record's pair
 	 * is usually the same and needs no hash (addr_ref_if). */
@@ -142,6 +152,15 @@ struct tw_rec *tw_oldest(const struct tw_table *tw);
  * Also faults in the next ring pages ahead of the tail.
  */
 uint32_t tw_expire(struct tw_table *tw, uint32_t now_ms, uint32_t budget);
+
+/*
+ * r, just found by a lookup at now_ms: if its 2MSL is over (tw_expire has
+ * not reached it yet: the budget, or an lcore that did not poll), remove
+ * it as tw_expire would (late expiries counted alike) and return true.  A
+ * segment then never meets a record past its expiry, however late the
+ * sweep runs.
+ */
+bool tw_reap_due(struct tw_table *tw, struct tw_rec *r, uint32_t now_ms);
 
 /*
  * Count the records reachable through the hash chains, walking every bucket

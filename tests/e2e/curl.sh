@@ -143,6 +143,15 @@ tt_json_check nonfinal "polls counted busy (requests) and idle (between them)" \
 	'c["polls_busy"] > 0 and c["cycles_busy"] > 0 and c["polls_idle"] > 0 and c["cycles_idle"] > 0'
 tt_json_check nonfinal "each lcore's time on a CPU and waiting for one (schedstat)" \
 	'all(l["run_ns"] > 0 and l["runq_wait_ns"] >= 0 for l in j["lcores"])'
+tt_json_check nonfinal "the server's resident memory and each lcore CPU's steal time in the stats line" \
+	'j["rss_kb"] > 10000 and all(l["cpu_steal_ms"] >= 0 for l in j["lcores"])'
+# Timers run on the TSC at the rate tcpterm measured: the kernel's
+# calibration, not DPDK's estimate rounded to 10 MHz (0.15 % fast here).
+khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p' | tail -n1)
+[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz processor.*/\1/p' | tail -n1)
+tt_check "the kernel's TSC rate is in dmesg (${khz:-none} MHz)" [ -n "$khz" ]
+tt_json_check nonfinal "TSC rate used == the kernel's ($khz MHz) within 0.02 %" \
+	"abs(j['tsc_hz'] / ($khz * 1e6) - 1) < 2e-4"
 tt_stop_and_check_final
 # Every lcore cycle from start to the end of the drain is charged to a
 # busy or an idle poll: the sum is the lcores' run time (the final line is

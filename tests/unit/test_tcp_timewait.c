@@ -87,6 +87,36 @@ test_tw_exact_length(void **state)
 	h_expect_none(h);
 }
 
+/*
+ * 2MSL is exact on the wire even when the expiry sweep runs late: the
+ * clock moves past the expiry with no timer run (an lcore off its CPU,
+ * whose first poll back handles the received burst before its timers),
+ * and the peer's old ACK meets no record: the listener answers RST (RFC
+ * 9293 3.10.7.2), where the record would have dropped it and restarted.
+ */
+static void
+test_tw_expired_at_lookup(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_seg ack;
+	uint64_t t;
+
+	h_start(h, NULL);
+	t = enter_time_wait(h, OPTS_ALL);
+	h->now = t + 60 * H_S + 5 * H_MS;        /* no sweep since t */
+	ack = h_mk(h, A, h->peer.snd_nxt, h->iss + 2, 0);
+	h_input(h, &ack);
+	h_expect(h, TCP_F_RST, h->iss + 2, H_ANY, 0);
+	h_expect_none(h);
+	h_expect_cnt(h, tw_expired, 1);
+	assert_int_equal(h->st.state[TCP_TIME_WAIT], 0);
+	assert_int_equal(tw_count(&h->s.tw), 0);
+	/* Removed 5 ms after its expiry: late, and not by the table's
+	 * budget (no sweep ran between). */
+	assert_int_equal(h->s.tw.expired_late, 1);
+	assert_int_equal(h->s.tw.expired_deferred, 0);
+}
+
 static void
 test_tw_configured_length(void **state)
 {
@@ -393,6 +423,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fin_reacked_restarts_2msl, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_tw_exact_length, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_tw_expired_at_lookup, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_tw_configured_length, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_syn_accepted_newer_timestamp, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_syn_accepted_higher_seq_no_timestamps, h_setup, h_teardown),

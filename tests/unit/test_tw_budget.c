@@ -69,46 +69,72 @@ tuple(uint32_t i)
 	return t;
 }
 
+enum rule { FIXED, DOUBLING, PACER };
+
+struct sim {
+	enum rule rule;
+	uint32_t burst, burst_ms;   /* records inserted up front, expiring at burst_ms */
+	uint32_t per_poll;          /* records inserted by each poll */
+	uint32_t tw_ms;             /* their TIME_WAIT */
+	uint64_t poll_us, end_us;   /* a poll every poll_us until end_us */
+	uint64_t stall_at_us, stall_us;   /* no poll from stall_at_us for stall_us */
+	uint32_t expiry_ns;         /* the clock moves this much per record expired */
+	uint32_t late, deferred;    /* results */
+};
+
 /*
- * Polls every poll_us from 0 to end_us; each poll first inserts `per_poll`
- * records expiring tw_ms later, then expires with the budget (adaptive or
- * fixed).  `burst` records expiring at burst_ms are inserted up front (a
- * rate that was higher 2MSL ago than now).  Returns the late expiries, and
- * checks that everything due was expired.
+ * Polls every poll_us from 0 to end_us (plus expiry_ns per record each
+ * poll expires: the work takes time); each poll first inserts `per_poll`
+ * records expiring tw_ms later, then expires with the budget of the rule:
+ * FIXED (the floor), DOUBLING (tw_budget_next alone) or PACER (the
+ * stack's: tw_pacer_begin/end).  Checks that everything due was expired by
+ * the end.
  */
-static uint32_t
-simulate(bool adaptive, uint32_t burst, uint32_t burst_ms, uint32_t per_poll,
-	 uint32_t tw_ms, uint64_t poll_us, uint64_t end_us)
+static void
+simulate(struct sim *m)
 {
 	struct tw_table tw;
-	uint32_t budget = TW_BUDGET_FLOOR, late = 0, next = 0;
+	struct tw_pacer p;
+	uint32_t budget = TW_BUDGET_FLOOR, next = 0;
+	uint64_t created = 0;
 
 	assert_int_equal(tw_init(&tw, 1u << 20), 0);
-	for (uint32_t i = 0; i < burst; i++) {
+	tw_pacer_init(&p, 0);
+	for (uint32_t i = 0; i < m->burst; i++) {
 		struct tcp_tuple t = tuple(next++);
 
-		assert_non_null(tw_insert(&tw, &t, burst_ms));
+		assert_non_null(tw_insert(&tw, &t, m->burst_ms));
 	}
-	for (uint64_t now = 0; now <= end_us; now += poll_us) {
+	created = m->burst;
+	m->late = m->deferred = 0;
+	for (uint64_t now = 0; now <= m->end_us;) {
 		uint32_t now_ms = (uint32_t)(now / 1000), n;
 
-		for (uint32_t i = 0; i < per_poll; i++) {
+		for (uint32_t i = 0; i < m->per_poll; i++) {
 			struct tcp_tuple t = tuple(next++);
 
-			assert_non_null(tw_insert(&tw, &t, now_ms + tw_ms));
+			assert_non_null(tw_insert(&tw, &t, now_ms + m->tw_ms));
 		}
+		created += m->per_poll;
+		if (m->rule == PACER)
+			budget = tw_pacer_begin(&p, now_ms, created);
 		n = tw_expire(&tw, now_ms, budget);
-		if (adaptive)
-			budget = tw_budget_next(budget, n, per_poll);
-		late += tw.expired_late;
-		tw.expired_late = 0;
+		if (m->rule == PACER)
+			tw_pacer_end(&p, budget, n, created);
+		else if (m->rule == DOUBLING)
+			budget = tw_budget_next(budget, n, m->per_poll);
+		m->late += tw.expired_late;
+		m->deferred += tw.expired_deferred;
+		tw.expired_late = tw.expired_deferred = 0;
+		now += m->poll_us + (uint64_t)n * m->expiry_ns / 1000;
+		if (m->stall_us > 0 && now >= m->stall_at_us && now < m->stall_at_us + m->stall_us)
+			now = m->stall_at_us + m->stall_us;
 	}
 	/* Nothing due is left behind at the end (the run ends well after). */
-	if (adaptive)
+	if (m->rule != FIXED)
 		assert_true(tw_oldest(&tw) == NULL ||
-			    tw_rec_expire(&tw, tw_oldest(&tw)) > (uint32_t)(end_us / 1000) - 2);
+			    tw_rec_expire(&tw, tw_oldest(&tw)) > (uint32_t)(m->end_us / 1000) - 2);
 	tw_free(&tw);
-	return late;
 }
 
 /* 2MSL ago 3000 records were inserted within one ms; now nothing arrives.
@@ -116,18 +142,91 @@ simulate(bool adaptive, uint32_t burst, uint32_t burst_ms, uint32_t per_poll,
 static void
 test_backlog_not_late(void **state)
 {
+	struct sim m = { .burst = 3000, .burst_ms = 10, .poll_us = 250, .end_us = 30000 };
+
 	(void)state;
-	assert_true(simulate(false, 3000, 10, 0, 0, 250, 30000) > 0);
-	assert_int_equal(simulate(true, 3000, 10, 0, 0, 250, 30000), 0);
+	m.rule = FIXED;
+	simulate(&m);
+	assert_true(m.late > 0);
+	assert_int_equal(m.deferred, m.late);    /* all seen on time, left */
+	m.rule = DOUBLING;
+	simulate(&m);
+	assert_int_equal(m.late, 0);
+	m.rule = PACER;
+	simulate(&m);
+	assert_int_equal(m.late, 0);
 }
 
 /* A steady 1500 records per 250 us poll (6M/s), 20 ms TIME_WAIT. */
 static void
 test_steady_rate_not_late(void **state)
 {
+	struct sim m = { .per_poll = 1500, .tw_ms = 20, .poll_us = 250, .end_us = 100000 };
+
 	(void)state;
-	assert_true(simulate(false, 0, 0, 1500, 20, 250, 100000) > 0);
-	assert_int_equal(simulate(true, 0, 0, 1500, 20, 250, 100000), 0);
+	m.rule = FIXED;
+	simulate(&m);
+	assert_true(m.late > 0);
+	m.rule = DOUBLING;
+	simulate(&m);
+	assert_int_equal(m.late, 0);
+	m.rule = PACER;
+	simulate(&m);
+	assert_int_equal(m.late, 0);
+}
+
+/*
+ * 1M records/s (50 per 50 us poll), 20 ms TIME_WAIT, 100 ns per expiry;
+ * the lcore is off its CPU for 12 ms.  What fell due meanwhile is late
+ * whatever the rule (the stall's).  Doubling from the floor then takes
+ * ~1.6 ms of polls to catch up, and the records that were due but on
+ * time at the first poll back turn late behind the backlog (the table's
+ * doing: deferred); the pacer sizes that poll for the gap.
+ */
+static void
+test_stall_caught_up_at_once(void **state)
+{
+	struct sim m = { .per_poll = 50, .tw_ms = 20, .poll_us = 50, .end_us = 100000,
+			 .stall_at_us = 50000, .stall_us = 12000, .expiry_ns = 100 };
+	uint32_t late_doubling;
+
+	(void)state;
+	m.rule = DOUBLING;
+	simulate(&m);
+	late_doubling = m.late;
+	assert_true(m.deferred > 0);
+	m.rule = PACER;
+	simulate(&m);
+	/* The 10-11 ms whose records fell due more than a tick before the
+	 * lcore came back. */
+	assert_in_range(m.late, 9000, 11000);
+	assert_int_equal(m.deferred, 0);
+	assert_true(late_doubling > m.late);
+}
+
+static void
+test_after_gap(void **state)
+{
+	(void)state;
+	/* No gap, or a budget already large enough: unchanged. */
+	assert_int_equal(tw_budget_after_gap(256, 1000, 0), 256);
+	assert_int_equal(tw_budget_after_gap(256, 1000, 1), 256);
+	assert_int_equal(tw_budget_after_gap(9000, 1000, 3), 9000);
+	/* 1000/ms, 5 ms gap: twice the 6 ms that fell due. */
+	assert_int_equal(tw_budget_after_gap(256, 1000, 5), 12000);
+	assert_int_equal(tw_budget_after_gap(256, 1000, 100), TW_BUDGET_CAP);
+	assert_int_equal(tw_budget_after_gap(256, UINT32_MAX, UINT32_MAX), TW_BUDGET_CAP);
+}
+
+static void
+test_rate(void **state)
+{
+	(void)state;
+	assert_int_equal(tw_rate_next(0, 16000, 16), 1000);
+	/* A window with a stall in it reads low: a quarter down at most. */
+	assert_int_equal(tw_rate_next(1000, 1600, 16), 750);
+	assert_int_equal(tw_rate_next(1000, 20000, 16), 1250);
+	assert_int_equal(tw_rate_next(0, UINT64_MAX, 1), UINT32_MAX);
 }
 
 int
@@ -140,6 +239,9 @@ main(void)
 		cmocka_unit_test(test_capped),
 		cmocka_unit_test(test_backlog_not_late),
 		cmocka_unit_test(test_steady_rate_not_late),
+		cmocka_unit_test(test_stall_caught_up_at_once),
+		cmocka_unit_test(test_after_gap),
+		cmocka_unit_test(test_rate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

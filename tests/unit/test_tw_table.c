@@ -369,6 +369,46 @@ test_late_expiry_counted(void **state)
 	tw_free(&tw);
 }
 
+/* Late expiries split by cause: seen due and on time by a call whose
+ * budget left them (the table's doing), or late already when first seen
+ * (fallen due while no call ran: the lcore stalled). */
+static void
+test_late_expiry_deferred(void **state)
+{
+	struct tw_table tw;
+
+	(void)state;
+	assert_int_equal(tw_init(&tw, 16), 0);
+	for (uint32_t i = 0; i < 5; i++)
+		assert_non_null(add(&tw, i, 10));
+	assert_int_equal(tw_expire(&tw, 10, 2), 2);     /* budget 2: 3 left, due */
+	assert_int_equal(tw.expired_late, 0);
+	assert_int_equal(tw_expire(&tw, 12, 100), 3);   /* late, and due at t = 10 */
+	assert_int_equal(tw.expired_late, 3);
+	assert_int_equal(tw.expired_deferred, 3);
+	assert_non_null(add(&tw, 9, 20));
+	assert_int_equal(tw_expire(&tw, 15, 100), 0);
+	assert_int_equal(tw_expire(&tw, 25, 100), 1);   /* due at 20, no call in 16..24 */
+	assert_int_equal(tw.expired_late, 4);
+	assert_int_equal(tw.expired_deferred, 3);
+	/* Due exactly at a call that left it (budget 0): the table's. */
+	assert_non_null(add(&tw, 10, 30));
+	assert_int_equal(tw_expire(&tw, 30, 0), 0);
+	assert_int_equal(tw_expire(&tw, 32, 100), 1);
+	assert_int_equal(tw.expired_deferred, 4);
+	/* A stall: no call from 39 to 50.  Records due at 40..44 are late
+	 * when first seen; the budget leaves three of them, late already:
+	 * still the stall's, not the table's. */
+	for (uint32_t i = 0; i < 5; i++)
+		assert_non_null(add(&tw, 20 + i, 40 + i));
+	assert_int_equal(tw_expire(&tw, 39, 100), 0);
+	assert_int_equal(tw_expire(&tw, 50, 2), 2);
+	assert_int_equal(tw_expire(&tw, 51, 100), 3);
+	assert_int_equal(tw.expired_late, 10);
+	assert_int_equal(tw.expired_deferred, 4);
+	tw_free(&tw);
+}
+
 static void
 test_evict_oldest(void **state)
 {
@@ -642,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_budgeted_expiry),
 		cmocka_unit_test(test_expiry_across_ms_wrap),
 		cmocka_unit_test(test_late_expiry_counted),
+		cmocka_unit_test(test_late_expiry_deferred),
 		cmocka_unit_test(test_evict_oldest),
 		cmocka_unit_test(test_one_million),
 	};
