@@ -88,10 +88,13 @@ struct tw_table {
 	uint32_t taken_hi;       /* ring slots [0, taken_hi) written at least once */
 	size_t touched;          /* bytes of the ring faulted in */
 	size_t ring_bytes, bkt_bytes;
+	void *bkt_map;           /* the index's mapping (bkt is inside it) */
+	size_t bkt_map_bytes;
 	uint32_t stash[TW_STASH];   /* index entries no bucket had room for */
 	uint32_t n_stash;
 	uint32_t rnd;
 	uint32_t compactions;    /* ring compactions (holes filled the spare) */
+	uint64_t kicks;          /* cuckoo displacements (index entries moved) */
 	uint32_t lost;           /* records dropped: index full (never seen) */
 	uint32_t late_ms;        /* an expiry later than this is "late" (one tick) */
 	uint32_t ts_shift;       /* ts_age unit: 2^ts_shift ms (tw_set_span) */
