@@ -332,7 +332,11 @@ def cmd_tw(a):
     if len(act) < 4:
         sys.exit("tw: too few seconds with traffic in %s" % a.server)
     act = act[1:-1]
-    t0 = act[0]["elapsed"]
+    # The first 5 s begin once the client has ramped up: the first second
+    # at 90 % of the run's median rate (the seconds before, a third to two
+    # thirds of it, made every later second look relatively better).
+    ramp = 0.9 * med([o["rates"]["conns_per_s"] for o in act])
+    t0 = next(o["elapsed"] for o in act if o["rates"]["conns_per_s"] >= ramp)
     series = []
     for o in lines:
         c = o["counters"]
@@ -352,7 +356,7 @@ def cmd_tw(a):
                        if o.get("lcores") else None,
                        "rss_kb": nearest(rss, o["elapsed"])})
     # With stats_interval < 1 s, rates are still per second: fine.
-    first5 = [o["rates"]["conns_per_s"] for o in act if o["elapsed"] < t0 + 5]
+    first5 = [o["rates"]["conns_per_s"] for o in act if t0 <= o["elapsed"] < t0 + 5]
     tend = act[-1]["elapsed"]
     tail_window = max(5.0, min(30.0, (tend - t0) / 3))
     steady = [o["rates"]["conns_per_s"] for o in act if o["elapsed"] > tend - tail_window]
@@ -389,6 +393,7 @@ def cmd_tw(a):
            "seconds_with_traffic": round(tend - t0, 1),
            "conns_per_s_first_5s": f5, "conns_per_s_steady": st,
            "steady_window_s": tail_window,
+           "first_5s_from_s": t0,
            "flatness": round(st / f5, 3) if f5 else None,
            "time_wait_max": tw_last,
            "rss_kb_baseline_no_tw_table": base, "rss_kb_peak": rss_peak,

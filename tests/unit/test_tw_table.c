@@ -446,6 +446,11 @@ test_one_million(void **state)
 		if (add(&tw, i, 60000 + i / 1000) == NULL)
 			fail_msg("insert %u failed", i);
 	assert_int_equal(tw_count(&tw), n);
+	/* Full (a load of 0.9): entries were displaced to their other
+	 * bucket (found from the fingerprint alone), none left homeless. */
+	assert_true(tw.kicks > n / 100);
+	assert_int_equal(tw.n_stash, 0);
+	assert_int_equal(tw.lost, 0);
 	assert_null(add(&tw, n, 0));
 	for (uint32_t i = 0; i < n; i++)
 		if (find(&tw, i) == NULL)
