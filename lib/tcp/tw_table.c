@@ -469,7 +469,7 @@ map_huge(size_t bytes, void **map, size_t *map_bytes)
 		return NULL;
 	a = (char *)(((uintptr_t)p + TW_HUGE - 1) & ~(uintptr_t)(TW_HUGE - 1));
 	/* Where THP is off or "never" this fails and 4 KiB pages serve. */
-	(void)madvise(a, (bytes + TW_HUGE - 1) & ~(size_t)(TW_HUGE - 1), MADV_HUGEPAGE);
+	(void)madvise(a, (size_t)(p + len - a), MADV_HUGEPAGE);
 	*map = p;
 	*map_bytes = len;
 	return a;

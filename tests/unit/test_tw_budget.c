@@ -137,6 +137,15 @@ simulate(struct sim *m)
 	tw_free(&tw);
 }
 
+/* m's late expiries under rule r (m->deferred: of those, the table's). */
+static uint32_t
+late_with(struct sim *m, enum rule r)
+{
+	m->rule = r;
+	simulate(m);
+	return m->late;
+}
+
 /* 2MSL ago 3000 records were inserted within one ms; now nothing arrives.
  * Polls every 250 us: a fixed 256 needs 12 polls (3 ms), the rule 4. */
 static void
@@ -145,16 +154,10 @@ test_backlog_not_late(void **state)
 	struct sim m = { .burst = 3000, .burst_ms = 10, .poll_us = 250, .end_us = 30000 };
 
 	(void)state;
-	m.rule = FIXED;
-	simulate(&m);
-	assert_true(m.late > 0);
+	assert_true(late_with(&m, FIXED) > 0);
 	assert_int_equal(m.deferred, m.late);    /* all seen on time, left */
-	m.rule = DOUBLING;
-	simulate(&m);
-	assert_int_equal(m.late, 0);
-	m.rule = PACER;
-	simulate(&m);
-	assert_int_equal(m.late, 0);
+	assert_int_equal(late_with(&m, DOUBLING), 0);
+	assert_int_equal(late_with(&m, PACER), 0);
 }
 
 /* A steady 1500 records per 250 us poll (6M/s), 20 ms TIME_WAIT. */
@@ -164,15 +167,9 @@ test_steady_rate_not_late(void **state)
 	struct sim m = { .per_poll = 1500, .tw_ms = 20, .poll_us = 250, .end_us = 100000 };
 
 	(void)state;
-	m.rule = FIXED;
-	simulate(&m);
-	assert_true(m.late > 0);
-	m.rule = DOUBLING;
-	simulate(&m);
-	assert_int_equal(m.late, 0);
-	m.rule = PACER;
-	simulate(&m);
-	assert_int_equal(m.late, 0);
+	assert_true(late_with(&m, FIXED) > 0);
+	assert_int_equal(late_with(&m, DOUBLING), 0);
+	assert_int_equal(late_with(&m, PACER), 0);
 }
 
 /*
@@ -191,15 +188,11 @@ test_stall_caught_up_at_once(void **state)
 	uint32_t late_doubling;
 
 	(void)state;
-	m.rule = DOUBLING;
-	simulate(&m);
-	late_doubling = m.late;
+	late_doubling = late_with(&m, DOUBLING);
 	assert_true(m.deferred > 0);
-	m.rule = PACER;
-	simulate(&m);
 	/* The 10-11 ms whose records fell due more than a tick before the
 	 * lcore came back. */
-	assert_in_range(m.late, 9000, 11000);
+	assert_in_range(late_with(&m, PACER), 9000, 11000);
 	assert_int_equal(m.deferred, 0);
 	assert_true(late_doubling > m.late);
 }
