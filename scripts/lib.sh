@@ -730,6 +730,27 @@ TT_TW_BALANCE='j["tw_walked"] == j["left"]["TIME_WAIT"] == c["tw_drained"] == c[
 # retries or FIN_WAIT_2 timeout) or max_tw_buckets refused a record.
 TT_TW_FROM_ACTIVE='c["tw_created"] <= c["active_closes"] and c["active_closes"] - c["tw_created"] - c["tw_overflow"] <= c["rsts_received"] + c["orphan_give_ups"] + c["fin_wait2_timeouts"] + c["retries2_give_ups"] + c["aborts_drain"]'
 
+# A server run where tcpterm closes first: its TIME_WAIT records come from
+# its own active closes, add up with the gauge, and some are held (the
+# last line of the stats file that is not the final one).
+tt_check_tw_held()
+{
+	tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
+	tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
+	tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
+}
+
+# The kernel peer in the namespace holds TIME-WAIT only for the
+# connections it closed first: tcpterm's passive and simultaneous closes.
+tt_check_kernel_tw_own_closes()
+{
+	local ktw pc
+	ktw=$(tt_ns_count time-wait)
+	pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
+	tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
+		[ "$ktw" -le "${pc:--1}" ]
+}
+
 _tt_stats_quiet()
 {
 	tt_json_true "$TT_STATS_JSON" nonfinal "n > $1 and $TT_BUSY_STATES == 0"

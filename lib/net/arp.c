@@ -155,15 +155,10 @@ arp_build(const struct net_if *nif, struct rte_mbuf *m, uint16_t op,
 	struct rte_ether_hdr *eth;
 	struct rte_arp_hdr *arp;
 
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		sizeof(*eth) + sizeof(*arp));
+	eth = net_eth_append(nif, m, sizeof(*arp), eth_dst, RTE_BE16(RTE_ETHER_TYPE_ARP));
 	if (eth == NULL)
 		return -1;
 	arp = (struct rte_arp_hdr *)(eth + 1);
-
-	rte_ether_addr_copy(eth_dst, &eth->dst_addr);
-	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
 
 	arp->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
 	arp->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);

@@ -215,15 +215,12 @@ nd_build(const struct net_if *nif, struct rte_mbuf *m,
 	uint8_t *p;
 	uint16_t ck;
 
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, ND_FRAME_LEN);
+	eth = net_eth_append(nif, m, ND_FRAME_LEN - sizeof(*eth), eth_dst,
+			     RTE_BE16(RTE_ETHER_TYPE_IPV6));
 	if (eth == NULL)
 		return -1;
 	ip = (struct rte_ipv6_hdr *)(eth + 1);
 	p = (uint8_t *)(ip + 1);
-
-	rte_ether_addr_copy(eth_dst, &eth->dst_addr);
-	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 
 	ip->vtc_flow = RTE_BE32(6u << 28);
 	ip->payload_len = RTE_BE16(ND_MSG_LEN + ND_OPT_LEN);

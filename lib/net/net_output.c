@@ -202,8 +202,7 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	 * pool's data room, or above what IPv4 can carry) has no buffer to go
 	 * in, which is what mbuf_alloc_failed counts. */
 	m = l3len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
-	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		(uint16_t)(sizeof(*eth) + l3len)) : NULL;
+	eth = net_eth_append(nif, m, l3len, dmac, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 	if (eth == NULL) {
 		rte_pktmbuf_free(m);
 		TT_INC(nif->st, mbuf_alloc_failed);
@@ -211,13 +210,6 @@ net_send_tcp(struct net_if *nif, const struct tcp_seg *seg,
 	}
 	ip = (struct rte_ipv4_hdr *)(eth + 1);
 	tcp = (struct rte_tcp_hdr *)(ip + 1);
-
-	if (dmac != NULL)
-		rte_ether_addr_copy(dmac, &eth->dst_addr);
-	else
-		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->type_of_service = 0;
@@ -294,8 +286,7 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	optlen = tcp_options_len(seg);
 	l4len = sizeof(*tcp) + optlen + seg->len;
 	m = l4len <= UINT16_MAX ? rte_pktmbuf_alloc(nif->mp) : NULL;
-	eth = m != NULL ? (struct rte_ether_hdr *)rte_pktmbuf_append(m,
-		(uint16_t)(sizeof(*eth) + sizeof(*ip) + l4len)) : NULL;
+	eth = net_eth_append(nif, m, sizeof(*ip) + l4len, dmac, RTE_BE16(RTE_ETHER_TYPE_IPV6));
 	if (eth == NULL) {
 		rte_pktmbuf_free(m);
 		TT_INC(nif->st, mbuf_alloc_failed);
@@ -303,13 +294,6 @@ send_tcp6(struct net_if *nif, const struct tcp_seg *seg, net_fill_fn fill,
 	}
 	ip = (struct rte_ipv6_hdr *)(eth + 1);
 	tcp = (struct rte_tcp_hdr *)(ip + 1);
-
-	if (dmac != NULL)
-		rte_ether_addr_copy(dmac, &eth->dst_addr);
-	else
-		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
-	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 
 	ip->vtc_flow = RTE_BE32(6u << 28);
 	ip->payload_len = net_htons((uint16_t)l4len);

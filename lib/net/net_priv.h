@@ -128,6 +128,32 @@ net_mbuf_for_reply(struct net_if *nif, struct rte_mbuf *m)
 	return m;
 }
 
+/*
+ * The Ethernet header of a frame from us, appended to the empty mbuf m
+ * with room for len bytes after it: to dst (NULL: zeros, written when the
+ * next hop resolves, arp_pending_add), of ether_type (network order).
+ * NULL when m (may be NULL) has no room.
+ */
+static inline struct rte_ether_hdr *
+net_eth_append(const struct net_if *nif, struct rte_mbuf *m, size_t len,
+	       const struct rte_ether_addr *dst, rte_be16_t ether_type)
+{
+	struct rte_ether_hdr *eth;
+
+	if (m == NULL || sizeof(*eth) + len > UINT16_MAX)
+		return NULL;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(sizeof(*eth) + len));
+	if (eth == NULL)
+		return NULL;
+	if (dst != NULL)
+		rte_ether_addr_copy(dst, &eth->dst_addr);
+	else
+		memset(&eth->dst_addr, 0, sizeof(eth->dst_addr));
+	rte_ether_addr_copy(&nif->mac, &eth->src_addr);
+	eth->ether_type = ether_type;
+	return eth;
+}
+
 /* True when the ICMP error budget (Linux icmp_msgs_per_sec/burst) allows
  * one more error now; takes the token. */
 bool icmp_rate_allow(struct icmp_rate *rl, uint64_t now);

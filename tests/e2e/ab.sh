@@ -53,9 +53,7 @@ tt_json_check nonfinal "tcpterm answered exactly ab's 2000 requests" \
 	"c['http_responses'] - $base == 2000"
 tt_json_check nonfinal "HTTP/1.0: tcpterm closed first (active_closes >= 2000)" \
 	'c["active_closes"] >= 2000'
-tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
-tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
+tt_check_tw_held
 # The client closes first only the connections it had open when it
 # stopped (at most one per concurrent slot) and perhaps the readiness probe
 # (curl closes as soon as it has the whole response, which can beat
@@ -63,10 +61,7 @@ tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
 # on the kernel side.
 tt_json_check nonfinal "the client closed first at most its last 50 connections + the probe" \
 	'c["passive_closes"] <= 51'
-ktw=$(tt_ns_count time-wait)
-pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
-tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
-	[ "$ktw" -le "${pc:--1}" ]
+tt_check_kernel_tw_own_closes
 
 tt_check "the capture holds every packet tcpdump's filter saw" tt_capture_stop
 opened=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["conns_opened"]') - base_open))

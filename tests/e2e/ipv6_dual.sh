@@ -76,9 +76,6 @@ tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_T
 tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
 tt_json_check nonfinal "tcpterm holds one TIME_WAIT per close, both families in its table" \
 	"s['TIME_WAIT'] == c['tw_created'] - c['tw_syn_accepted'] and c['tw_created'] >= 2 * $N"
-ktw=$(tt_ns_count time-wait)
-pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
-tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
-	[ "$ktw" -le "${pc:--1}" ]
+tt_check_kernel_tw_own_closes
 tt_stop_and_check_final
 tt_e2e_end

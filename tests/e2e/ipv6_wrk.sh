@@ -65,19 +65,14 @@ tt_json_check nonfinal "close: tcpterm answered wrk's $n_cl, plus at most 32 in 
 	"$n_cl <= c['http_responses'] - $ka_resp <= $n_cl + 32"
 tt_json_check nonfinal "close: tcpterm closed first after each response (active_closes >= $n_cl)" \
 	"c['active_closes'] - $c_act >= $n_cl"
-tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
-tt_json_check nonfinal "tcpterm holds TIME_WAIT for IPv6 tuples" 's["TIME_WAIT"] > 0'
+tt_check_tw_held
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
 # wrk closes the connections it has open when it stops; one with a
 # response it has not read is reset (the kernel's close with unread data,
 # RFC 2525 2.17): at most one per connection of each run, none from tcpterm.
 tt_json_check nonfinal "RSTs: none sent, at most one per connection open when wrk stopped (16 + 32)" \
 	'c["rsts_sent"] == 0 and c["rsts_received"] <= 16 + 32'
-ktw=$(tt_ns_count time-wait)
-pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
-tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
-	[ "$ktw" -le "${pc:--1}" ]
+tt_check_kernel_tw_own_closes
 
 tt_check "the capture holds every packet tcpdump's filter saw" tt_capture_stop
 opened=$(($(tt_json "$TT_STATS_JSON" nonfinal 'c["conns_opened"]') - base_open))

@@ -37,9 +37,7 @@ tt_json_check nonfinal "tcpterm answered what wrk counted, plus at most 64 in fl
 	"$n <= c['http_responses'] - $base <= $n + 64"
 tt_json_check nonfinal "tcpterm closed first after each response (active_closes >= $n)" \
 	"c[\"active_closes\"] >= $n"
-tt_json_check nonfinal "TIME_WAIT created by tcpterm's own active closes" "$TT_TW_FROM_ACTIVE"
-tt_json_check nonfinal "TIME_WAIT records: created minus ended == held (gauge)" "$TT_TW_COUNTERS"
-tt_json_check nonfinal "tcpterm holds TIME_WAIT" 's["TIME_WAIT"] > 0'
+tt_check_tw_held
 tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired"] == 0'
 # The client closes first only the connections it had open when it
 # stopped (at most one per concurrent slot) and perhaps the readiness probe
@@ -48,10 +46,7 @@ tt_json_check nonfinal "no TIME_WAIT expired (time_wait = 600 s)" 'c["tw_expired
 # on the kernel side.
 tt_json_check nonfinal "the client closed first at most its last 64 connections + the probe" \
 	'c["passive_closes"] <= 65'
-ktw=$(tt_ns_count time-wait)
-pc=$(tt_json "$TT_STATS_JSON" nonfinal 'c["passive_closes"] + c["simultaneous_closes"]')
-tt_check "kernel holds TIME-WAIT only for its own closes (ss: $ktw <= ${pc:-?})" \
-	[ "$ktw" -le "${pc:--1}" ]
+tt_check_kernel_tw_own_closes
 
 tt_stop_and_check_final
 tt_e2e_end
