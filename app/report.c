@@ -103,39 +103,43 @@ lcore_sched(const struct worker *w, uint64_t *run_ns, uint64_t *wait_ns)
 }
 
 /*
- * Steal time of CPU cpu in ms (/proc/stat, USER_HZ ticks): on a virtual
- * machine, time the hypervisor ran something else on the vCPU.  The guest
- * cannot see it as run-queue wait, yet the lcore did not run: polls then
- * start late (poll_gaps) and timers fire late.  -1 if unknown.
+ * Steal time of every CPU in ms (/proc/stat, USER_HZ ticks), read once per
+ * report into ms[cpu] (-1 where unknown): on a virtual machine, time the
+ * hypervisor ran something else on the vCPU.  The guest cannot see it as
+ * run-queue wait, yet the lcore did not run: polls then start late
+ * (poll_gaps) and timers fire late.
  */
-static int64_t
-cpu_steal_ms(unsigned cpu)
+static void
+cpu_steal_ms(int64_t ms[RTE_MAX_LCORE])
 {
-	char line[256], want[16];
-	int64_t ms = -1;
+	const unsigned long long hz = (unsigned long long)sysconf(_SC_CLK_TCK);
+	char line[256];
 	FILE *f = fopen("/proc/stat", "r");
-	int n;
 
+	for (unsigned i = 0; i < RTE_MAX_LCORE; i++)
+		ms[i] = -1;
 	if (f == NULL)
-		return -1;
-	n = snprintf(want, sizeof(want), "cpu%u ", cpu);
+		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		unsigned long long v[8];
+		unsigned cpu;
 
-		if (strncmp(line, want, (size_t)n) != 0)
+		if (strncmp(line, "cpu", 3) != 0 || line[3] < '0' || line[3] > '9')
 			continue;
-		if (sscanf(line + n, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1],
-			   &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8)
-			ms = (int64_t)(v[7] * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
-		break;
+		if (sscanf(line + 3, "%u %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 9 &&
+		    cpu < RTE_MAX_LCORE && hz > 0)
+			ms[cpu] = (int64_t)(v[7] * 1000 / hz);
 	}
 	fclose(f);
-	return ms;
 }
 
 static void
 lcores_json(FILE *f, struct tt_app *app, bool final)
 {
+	static int64_t steal[RTE_MAX_LCORE];
+
+	cpu_steal_ms(steal);
 	fprintf(f, "\"tsc_hz\": %" PRIu64 ", \"lcores\": [", app->tsc_hz);
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		const struct worker *w = app->workers[i];
@@ -146,20 +150,19 @@ lcores_json(FILE *f, struct tt_app *app, bool final)
 		uint64_t db = final ? cb : cb - cyc_prev[i].busy;
 		uint64_t di = final ? ci : ci - cyc_prev[i].idle;
 		uint64_t run_ns, wait_ns;
+		int cpu;
 
 		fprintf(f, "%s{\"lcore\": %u, \"queue\": %u, \"polls_busy\": %" PRIu64
 			", \"polls_idle\": %" PRIu64 ", \"cycles_busy\": %" PRIu64
 			", \"cycles_idle\": %" PRIu64 ", \"busy\": %.4f", i ? ", " : "",
 			w->lcore_id, w->idx, pb, pi, cb, ci,
 			db + di ? (double)db / (double)(db + di) : 0.0);
-		int64_t steal;
-
 		if (lcore_sched(w, &run_ns, &wait_ns))
 			fprintf(f, ", \"run_ns\": %" PRIu64 ", \"runq_wait_ns\": %" PRIu64,
 				run_ns, wait_ns);
-		steal = cpu_steal_ms(rte_lcore_to_cpu_id((int)w->lcore_id));
-		if (steal >= 0)
-			fprintf(f, ", \"cpu_steal_ms\": %" PRId64, steal);
+		cpu = rte_lcore_to_cpu_id((int)w->lcore_id);
+		if (cpu >= 0 && cpu < RTE_MAX_LCORE && steal[cpu] >= 0)
+			fprintf(f, ", \"cpu_steal_ms\": %" PRId64, steal[cpu]);
 		fprintf(f, "}");
 		if (!final) {
 			cyc_prev[i].busy = cb;

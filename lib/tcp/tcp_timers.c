@@ -167,9 +167,10 @@ tcp_timers_run(struct tcp_stack *s, uint64_t now)
 	fired = tmw_advance(s->wheel, now, TCP_TIMER_BUDGET, tcp_timer_expired, s);
 	if (s->tw.rec != NULL) {
 		uint64_t created = s->st->c[TT_C_tw_created];
-		uint32_t budget = tw_pacer_begin(&s->tw_pace, ms_of(now), created);
+		uint32_t now_ms = ms_of(now);
+		uint32_t budget = tw_pacer_begin(&s->tw_pace, now_ms, created);
 
-		n = tw_expire(&s->tw, ms_of(now), budget);
+		n = tw_expire(&s->tw, now_ms, budget);
 		s->st->state[TCP_TIME_WAIT] -= n;
 		TT_ADD(s->st, tw_expired, n);
 		TT_ADD(s->st, tw_expired_late, s->tw.expired_late);
