@@ -30,6 +30,24 @@ tt_json_check final "every null frame is a counted drop" \
 tt_json_check final "nothing was taken for TCP" 'c["conns_opened"] == 0'
 tt_json_check final "every mbuf returned (mbufs_in_use == 0)" 'j["mbufs_in_use"] == 0'
 
+# ---- poll gaps: with idle_sleep 3 ms (longer than the 1 ms tick) and no
+# RX at all, every poll begins more than a tick after the previous one, and
+# each gap is at least the sleep.
+JSON3=$TT_WORKDIR/gaps.json
+# shellcheck disable=SC2046 # word list
+tt_run -o "$TT_WORKDIR/gaps.log" timeout -k 5 --foreground 60 "$TCPTERM" -l "$TT_LCORES" \
+	--no-pci --vdev=net_null0,no-rx=1 --file-prefix="$TT_PREFIX" $(tt_eal_mem) \
+	-- -c "$TT_SOURCE_DIR/config/null.conf" --set general.idle_sleep=3000 \
+	--set general.tick=1000 --duration 1 --set general.drain_time=100 --stats-json "$JSON3"
+rc=$?
+tt_check "tcpterm with idle_sleep 3 ms exited 0 (status $rc)" [ "$rc" = 0 ]
+TT_STATS_JSON=$JSON3
+tt_json_show final poll_gaps poll_gap_us polls_busy polls_idle
+tt_json_check final "every poll but the first and last counted as a gap over one tick" \
+	'c["polls_busy"] + c["polls_idle"] > 50 and c["poll_gaps"] >= c["polls_busy"] + c["polls_idle"] - 2'
+tt_json_check final "each gap at least the 3 ms sleep (poll_gap_us >= 3000 x poll_gaps)" \
+	'c["poll_gap_us"] >= 3000 * c["poll_gaps"] > 0'
+
 # ---- the second Ctrl-C (README: "A second Ctrl-C ends the drain at once").
 # Client mode on net_null: SYNs go nowhere, so connections sit in SYN_SENT
 # retransmitting (syn_retries 6: ~25 s) and a drain with drain_time 300 s
